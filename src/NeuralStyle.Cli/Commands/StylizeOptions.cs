@@ -1,0 +1,96 @@
+using System.CommandLine;
+using System.Globalization;
+using NeuralStyle.Networks;
+using NeuralStyle.Transfer;
+
+namespace NeuralStyle.Cli.Commands;
+
+/// <summary>
+/// The options of <c>stylize</c>, and how they turn into <see cref="StyleTransferSettings"/>: start
+/// from the preset, then each option the user gave overrides one field.
+/// </summary>
+internal sealed class StylizeOptions
+{
+    public readonly Argument<string> Content = new("CONTENT") { Description = "The photo to restyle." };
+    public readonly Argument<string> Style = new("STYLE") { Description = "The painting whose style to use." };
+    public readonly Option<string> Output = new("--output", "-o") { Description = "Output image (.png, .jpg, .webp).", Required = true };
+    public readonly Option<string> Preset = new("--preset") { Description = "gatys (default: Gatys et al. 2016, L-BFGS, 512 px) or seed (the seed tutorial, Adam, 400 px).", DefaultValueFactory = _ => "gatys" };
+    public readonly Option<int?> Size = new("--size") { Description = "Longest side of the output in pixels." };
+    public readonly Option<double?> StyleScale = new("--style-scale") { Description = "Style image size relative to the output (1 = same longest side)." };
+    public readonly Option<int?> Iterations = new("--iterations") { Description = "Optimisation steps." };
+    public readonly Option<string?> Optimizer = new("--optimizer") { Description = "lbfgs or adam." };
+    public readonly Option<double?> LearningRate = new("--learning-rate") { Description = "Optimiser step size." };
+    public readonly Option<double?> ContentWeight = new("--content-weight") { Description = "α, weight of the content loss." };
+    public readonly Option<double?> StyleWeight = new("--style-weight") { Description = "β, weight of the style loss." };
+    public readonly Option<double?> TvWeight = new("--tv-weight") { Description = "Weight of the total-variation (smoothness) loss." };
+    public readonly Option<string?> StyleLayers = new("--style-layers") { Description = "Style layers and their weights, e.g. conv1_1=1,conv2_1=0.75." };
+    public readonly Option<string?> ContentLayer = new("--content-layer") { Description = "The content layer, e.g. relu4_2." };
+    public readonly Option<string?> Pooling = new("--pooling") { Description = "max or avg." };
+    public readonly Option<string?> Init = new("--init") { Description = "Start image: content, noise or an image file." };
+    public readonly Option<long?> Seed = new("--seed") { Description = "Random seed (noise init); same seed and threads give the same image." };
+    public readonly Option<int?> SaveEvery = new("--save-every") { Description = "Also save OUTPUT_<step> every N steps." };
+    public readonly Option<string?> Model = new("--model") { Description = "Feature network: vgg19 or vgg16." };
+    public readonly Option<string?> Weights = new("--weights") { Description = "PyTorch checkpoint for the model (default: the model cache)." };
+    public readonly Option<int?> Threads = new("--threads") { Description = "CPU threads (default: one per core)." };
+    public readonly Option<string?> LogJson = new("--log-json") { Description = "Write one JSON object per step (step, content, style, tv, total, seconds)." };
+
+    public void AddTo(Command command)
+    {
+        command.Arguments.Add(Content);
+        command.Arguments.Add(Style);
+        foreach (var option in new Option[]
+                 {
+                     Output, Preset, Size, StyleScale, Iterations, Optimizer, LearningRate, ContentWeight, StyleWeight,
+                     TvWeight, StyleLayers, ContentLayer, Pooling, Init, Seed, SaveEvery, Model, Weights, Threads, LogJson,
+                 })
+            command.Options.Add(option);
+    }
+
+    public StyleTransferSettings ToSettings(ParseResult parsed)
+    {
+        var preset = Presets.Get(parsed.GetValue(Preset)!);
+        var optimizer = parsed.GetValue(Optimizer) is { } o ? ParseOptimizer(o) : preset.Optimizer;
+        var settings = preset with
+        {
+            Size = parsed.GetValue(Size) ?? preset.Size,
+            StyleScale = parsed.GetValue(StyleScale) ?? preset.StyleScale,
+            Iterations = parsed.GetValue(Iterations) ?? preset.Iterations,
+            Optimizer = optimizer,
+            // A preset's learning rate belongs to its optimiser; switching optimiser switches default.
+            LearningRate = parsed.GetValue(LearningRate)
+                ?? (optimizer == preset.Optimizer ? preset.LearningRate : Presets.DefaultLearningRate(optimizer, preset.Space)),
+            ContentWeight = parsed.GetValue(ContentWeight) ?? preset.ContentWeight,
+            StyleWeight = parsed.GetValue(StyleWeight) ?? preset.StyleWeight,
+            TvWeight = parsed.GetValue(TvWeight) ?? preset.TvWeight,
+            StyleLayers = parsed.GetValue(StyleLayers) is { } layers ? LayerWeights.Parse(layers) : preset.StyleLayers,
+            ContentLayer = parsed.GetValue(ContentLayer) ?? preset.ContentLayer,
+            Pooling = parsed.GetValue(Pooling) is { } p ? ParsePooling(p) : preset.Pooling,
+            Init = parsed.GetValue(Init) is { } init ? InitialImage.Parse(init) : preset.Init,
+            Seed = parsed.GetValue(Seed) ?? preset.Seed,
+            SaveEvery = parsed.GetValue(SaveEvery) ?? preset.SaveEvery,
+            Model = parsed.GetValue(Model) ?? preset.Model,
+            WeightsPath = parsed.GetValue(Weights) ?? preset.WeightsPath,
+            Threads = parsed.GetValue(Threads) ?? preset.Threads,
+        };
+        settings.Validate();
+        return settings;
+    }
+
+    private static OptimizerKind ParseOptimizer(string text) => text.ToLowerInvariant() switch
+    {
+        "lbfgs" or "l-bfgs" => OptimizerKind.Lbfgs,
+        "adam" => OptimizerKind.Adam,
+        _ => throw new NeuralStyleException($"--optimizer must be lbfgs or adam, not '{text}'"),
+    };
+
+    private static PoolingKind ParsePooling(string text) => text.ToLowerInvariant() switch
+    {
+        "max" => PoolingKind.Max,
+        "avg" or "average" => PoolingKind.Average,
+        _ => throw new NeuralStyleException($"--pooling must be max or avg, not '{text}'"),
+    };
+
+    public static string Describe(StyleTransferSettings s) => string.Create(CultureInfo.InvariantCulture,
+        $"{s.Model}, {s.Size} px, {s.Iterations} × {s.Optimizer.ToString().ToLowerInvariant()} (lr {s.LearningRate}), " +
+        $"α={s.ContentWeight} β={s.StyleWeight} tv={s.TvWeight}, style {LayerWeights.Format(s.StyleLayers)}, content {s.ContentLayer}");
+}

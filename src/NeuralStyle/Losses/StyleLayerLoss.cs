@@ -1,0 +1,49 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NeuralStyle.Losses;
+
+/// <summary>
+/// The style term of one layer: how far the target image's Gram matrix is from the painting's.
+/// Holds the painting's Gram matrix A, computed once; see <see cref="LossNormalization"/> for the formulas.
+/// </summary>
+public sealed class StyleLayerLoss : IDisposable
+{
+    private readonly Tensor _target;
+    private readonly double _targetScale;
+
+    public string Layer { get; }
+    public double Weight { get; }
+    public LossNormalization Normalization { get; }
+
+    /// <param name="targetGram">A, as <see cref="Gram"/> computes it for this normalisation; copied.</param>
+    public StyleLayerLoss(string layer, double weight, Tensor targetGram, LossNormalization normalization)
+    {
+        Layer = layer;
+        Weight = weight;
+        Normalization = normalization;
+        _target = targetGram.detach().clone();
+        // A relative error divides by ‖A‖²; the floor keeps an all-zero target (a blank painting) finite.
+        _targetScale = normalization == LossNormalization.ScaleFree
+            ? 1.0 / Math.Max(_target.square().mean().item<float>(), 1e-12)
+            : 1.0;
+    }
+
+    /// <summary>The Gram matrix of a layer output under this loss's normalisation.</summary>
+    public static Tensor Gram(Tensor features, LossNormalization normalization) =>
+        GramMatrix.Compute(features, averageOverPositions: normalization == LossNormalization.ScaleFree);
+
+    /// <summary>The weighted style term w·loss for the target image's features at this layer.</summary>
+    public Tensor Evaluate(Tensor features)
+    {
+        using var scope = torch.NewDisposeScope();
+        var gram = Gram(features, Normalization);
+        var meanSquaredError = (gram - _target).square().mean();
+        var scale = Normalization == LossNormalization.Tutorial
+            ? 1.0 / (features.shape[^3] * features.shape[^2] * features.shape[^1]) // C·H·W of the target
+            : _targetScale;
+        return meanSquaredError.mul(Weight * scale).MoveToOuterDisposeScope();
+    }
+
+    public void Dispose() => _target.Dispose();
+}

@@ -1,0 +1,101 @@
+using TorchSharp;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace NeuralStyle.Networks;
+
+/// <summary>
+/// VGG16/VGG19 feature layers as a frozen, functional network: convolutions with pretrained weights,
+/// ReLU, and max or average pooling. Built only up to the deepest layer a run needs, so no time or
+/// memory goes to layers whose output nobody reads.
+/// </summary>
+public sealed class VggFeatureNetwork : IFeatureNetwork
+{
+    private readonly IReadOnlyList<VggLayer> _layers;
+    private readonly Dictionary<int, (Tensor Weight, Tensor Bias)> _convs = new();
+    private readonly PoolingKind _pooling;
+
+    public string Name { get; }
+    public IReadOnlyList<string> LayerNames { get; }
+
+    /// <param name="model">vgg19 or vgg16.</param>
+    /// <param name="stateDict">torchvision-layout weights (<c>features.N.weight/bias</c>); copied, not kept.</param>
+    /// <param name="deepestLayer">The network ends here; deeper layers are neither built nor needed in the weights.</param>
+    /// <param name="weightsSource">Where the weights came from, for error messages.</param>
+    public VggFeatureNetwork(string model, IReadOnlyDictionary<string, Tensor> stateDict, string deepestLayer,
+        PoolingKind pooling, string weightsSource)
+    {
+        var all = VggArchitecture.ForModel(model);
+        var last = all.FirstOrDefault(l => l.Name == deepestLayer)
+            ?? throw new NeuralStyleException($"{model} has no layer '{deepestLayer}' (layers are conv1_1 … {all[^2].Name}, relu…, pool1 … pool5)");
+        Name = model;
+        _pooling = pooling;
+        _layers = all.Take(last.Index + 1).ToList();
+        LayerNames = all.Select(l => l.Name).ToList();
+
+        foreach (var conv in _layers.Where(l => l.Kind == VggLayerKind.Conv))
+        {
+            var weight = RequireTensor(stateDict, $"features.{conv.Index}.weight", conv, weightsSource,
+                [conv.OutChannels, conv.InChannels, 3, 3]);
+            var bias = RequireTensor(stateDict, $"features.{conv.Index}.bias", conv, weightsSource, [conv.OutChannels]);
+            _convs[conv.Index] = (weight, bias);
+        }
+    }
+
+    public Tensor Normalize(Tensor rgb) => ImageNetNormalization.Normalize(rgb);
+    public Tensor Denormalize(Tensor input) => ImageNetNormalization.Denormalize(input);
+
+    public IReadOnlyDictionary<string, Tensor> Extract(Tensor input, IReadOnlyCollection<string> layers)
+    {
+        var wanted = new HashSet<string>(layers);
+        foreach (var name in wanted)
+            if (_layers.All(l => l.Name != name))
+                throw new NeuralStyleException(LayerNames.Contains(name)
+                    ? $"layer '{name}' is deeper than this network was built for ({_layers[^1].Name})"
+                    : $"{Name} has no layer '{name}'");
+
+        var outputs = new Dictionary<string, Tensor>();
+        var x = input;
+        using var scope = torch.NewDisposeScope();
+        foreach (var layer in _layers)
+        {
+            if (outputs.Count == wanted.Count) break; // nothing deeper is needed
+            x = layer.Kind switch
+            {
+                VggLayerKind.Conv => F.conv2d(x, _convs[layer.Index].Weight, _convs[layer.Index].Bias, padding: [1, 1]),
+                VggLayerKind.Relu => F.relu(x), // not in place: the conv output may be a requested layer
+                _ => _pooling == PoolingKind.Max
+                    ? F.max_pool2d(x, kernel_size: 2, stride: 2)
+                    : F.avg_pool2d(x, kernel_size: 2, stride: 2),
+            };
+            if (wanted.Contains(layer.Name)) outputs[layer.Name] = x.MoveToOuterDisposeScope();
+        }
+        return outputs;
+    }
+
+    private static Tensor RequireTensor(IReadOnlyDictionary<string, Tensor> stateDict, string key, VggLayer layer,
+        string source, long[] shape)
+    {
+        if (!stateDict.TryGetValue(key, out var tensor))
+        {
+            var present = stateDict.Keys.Where(k => k.StartsWith("features.", StringComparison.Ordinal)).ToList();
+            var hint = present.Count == 0 ? "it holds no VGG feature weights" : $"it holds {present.Count} feature tensors";
+            throw new NeuralStyleException(
+                $"weights '{source}' lack '{key}', needed for layer {layer.Name}; {hint} (use shallower --style-layers/--content-layer or full weights)");
+        }
+        if (!tensor.shape.SequenceEqual(shape))
+            throw new NeuralStyleException(
+                $"weights '{source}': '{key}' has shape [{string.Join(",", tensor.shape)}], expected [{string.Join(",", shape)}] for {layer.Name}");
+        return tensor.to(ScalarType.Float32).contiguous().detach().clone();
+    }
+
+    public void Dispose()
+    {
+        foreach (var (weight, bias) in _convs.Values)
+        {
+            weight.Dispose();
+            bias.Dispose();
+        }
+        _convs.Clear();
+    }
+}

@@ -1,0 +1,3 @@
+namespace NeuralStyle.Transfer;
+
+public enum OptimizerKind { Lbfgs, Adam }

@@ -1,0 +1,76 @@
+using NeuralStyle.Losses;
+using NeuralStyle.Networks;
+
+namespace NeuralStyle.Transfer;
+
+/// <summary>Named starting points for <see cref="StyleTransferSettings"/>.</summary>
+public static class Presets
+{
+    public static readonly IReadOnlyList<string> Names = ["gatys", "seed"];
+
+    public static StyleTransferSettings Get(string name) => name switch
+    {
+        "gatys" => Gatys,
+        "seed" => Seed,
+        _ => throw new NeuralStyleException($"unknown preset '{name}' (expected {string.Join(" or ", Names)})"),
+    };
+
+    /// <summary>
+    /// Exactly the seed tutorial: conv (pre-ReLU) style layers 1.0/0.75/0.2/0.2/0.2, content conv4_2,
+    /// unnormalised Gram, α = 1, β = 1e6, 400 px, Adam lr 0.003 for 2000 steps on a clone of the
+    /// normalised content image, no clamping, max pooling.
+    /// </summary>
+    public static StyleTransferSettings Seed { get; } = new()
+    {
+        Size = 400,
+        Iterations = 2000,
+        Optimizer = OptimizerKind.Adam,
+        LearningRate = 0.003,
+        ContentWeight = 1,
+        StyleWeight = 1e6,
+        TvWeight = 0,
+        StyleLayers =
+        [
+            new("conv1_1", 1.0), new("conv2_1", 0.75), new("conv3_1", 0.2), new("conv4_1", 0.2), new("conv5_1", 0.2),
+        ],
+        ContentLayer = "conv4_2",
+        Pooling = PoolingKind.Max,
+        Normalization = LossNormalization.Tutorial,
+        Space = ImageSpace.Normalized,
+        Init = InitialImage.Content,
+    };
+
+    /// <summary>
+    /// Gatys et al. 2016: style relu1_1…relu5_1 with equal weights, content relu4_2, L-BFGS, 512 px.
+    /// Loss terms are scale-free relative errors (<see cref="LossNormalization.ScaleFree"/>), so these
+    /// weights hold at every size; see the README for how they were chosen.
+    /// </summary>
+    public static StyleTransferSettings Gatys { get; } = new()
+    {
+        Size = 512,
+        Iterations = 500,
+        Optimizer = OptimizerKind.Lbfgs,
+        LearningRate = 1,
+        ContentWeight = 1,
+        StyleWeight = 5,
+        TvWeight = 0.1,
+        StyleLayers =
+        [
+            new("relu1_1", 0.2), new("relu2_1", 0.2), new("relu3_1", 0.2), new("relu4_1", 0.2), new("relu5_1", 0.2),
+        ],
+        ContentLayer = "relu4_2",
+        Pooling = PoolingKind.Max,
+        Normalization = LossNormalization.ScaleFree,
+        Space = ImageSpace.Pixels,
+        Init = InitialImage.Content,
+    };
+
+    /// <summary>The learning rate to use when an option switches a preset to another optimiser.
+    /// L-BFGS scales its own steps (1 is the usual choice); Adam moves every value by about lr per
+    /// step, so its rate depends on the range of the space it works in.</summary>
+    public static double DefaultLearningRate(OptimizerKind optimizer, ImageSpace space) => optimizer switch
+    {
+        OptimizerKind.Lbfgs => 1,
+        _ => space == ImageSpace.Normalized ? 0.02 : 0.005,
+    };
+}

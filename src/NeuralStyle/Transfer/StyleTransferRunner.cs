@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using NeuralStyle.Losses;
+using NeuralStyle.Networks;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NeuralStyle.Transfer;
+
+/// <summary>
+/// The optimisation loop of Gatys et al.: starting from the content photo (or noise, or a file),
+/// change the image to lower α·content + β·style + tv. One step is one loss evaluation and one update.
+/// </summary>
+public static class StyleTransferRunner
+{
+    /// <param name="content">Content photo, RGB [1,3,H,W] in [0,1], already at the output size.</param>
+    /// <param name="styles">Paintings (RGB in [0,1], already scaled) with blend weights.</param>
+    /// <param name="initialRgb">Start image for <see cref="InitialImageKind.File"/>, at the content's size; else null.</param>
+    /// <param name="snapshot">Called every <see cref="StyleTransferSettings.SaveEvery"/> steps with the current
+    /// image (RGB [0,1]); the tensor is disposed after the call.</param>
+    /// <param name="cancellation">Stops after the current step; the result then holds the image so far.</param>
+    public static StyleTransferResult Run(IFeatureNetwork network, StyleTransferSettings settings, Tensor content,
+        IReadOnlyList<(Tensor Image, double Blend)> styles, Tensor? initialRgb = null,
+        IProgress<IterationReport>? progress = null, Action<int, Tensor>? snapshot = null,
+        CancellationToken cancellation = default)
+    {
+        settings.Validate();
+        torch.manual_seed(settings.Seed);
+
+        using var normalizedContent = network.Normalize(content);
+        var normalizedStyles = styles.Select(s => (Image: network.Normalize(s.Image), s.Blend)).ToList();
+        StyleTransferObjective objective;
+        try
+        {
+            objective = new StyleTransferObjective(network, normalizedContent, normalizedStyles,
+                settings.StyleLayers.Select(l => (l.Layer, l.Weight)).ToList(), settings.ContentLayer,
+                settings.Normalization, settings.ContentWeight, settings.StyleWeight, settings.TvWeight);
+        }
+        finally
+        {
+            foreach (var style in normalizedStyles) style.Image.Dispose();
+        }
+
+        using (objective)
+        {
+            using var start = StartImage(settings.Init, content, initialRgb);
+            using var image = new ImageParameter(network, settings.Space, start);
+            using var step = OptimizerStep.Create(settings, image, objective);
+
+            var clock = Stopwatch.StartNew();
+            var completed = 0;
+            for (var i = 1; i <= settings.Iterations && !cancellation.IsCancellationRequested; i++)
+            {
+                using var scope = torch.NewDisposeScope();
+                var terms = step.Take();
+                completed = i;
+                progress?.Report(new IterationReport(i, settings.Iterations, terms, clock.Elapsed.TotalSeconds));
+                if (snapshot is not null && settings.SaveEvery > 0 && i % settings.SaveEvery == 0 && i < settings.Iterations)
+                {
+                    using var current = image.Snapshot();
+                    snapshot(i, current);
+                }
+            }
+            return new StyleTransferResult(image.Snapshot(), completed, completed < settings.Iterations);
+        }
+    }
+
+    private static Tensor StartImage(InitialImage init, Tensor content, Tensor? initialRgb) => init.Kind switch
+    {
+        InitialImageKind.Content => content.detach().clone(),
+        // White noise in [0,1] from the seeded global generator, so the same seed gives the same start.
+        InitialImageKind.Noise => torch.rand_like(content),
+        _ => (initialRgb ?? throw new ArgumentException("an initial image tensor is required for --init PATH"))
+            .detach().clone(),
+    };
+}

@@ -1,0 +1,59 @@
+using NeuralStyle.Losses;
+using NeuralStyle.Networks;
+
+namespace NeuralStyle.Transfer;
+
+/// <summary>Everything that decides a style transfer run. Presets produce one; every CLI option overrides one field.</summary>
+public sealed record StyleTransferSettings
+{
+    /// <summary>Longest side of the output, in pixels.</summary>
+    public int Size { get; init; }
+    /// <summary>The style image's longest side is <see cref="Size"/> × this.</summary>
+    public double StyleScale { get; init; } = 1.0;
+    public int Iterations { get; init; }
+    public OptimizerKind Optimizer { get; init; }
+    public double LearningRate { get; init; }
+    /// <summary>α.</summary>
+    public double ContentWeight { get; init; }
+    /// <summary>β.</summary>
+    public double StyleWeight { get; init; }
+    public double TvWeight { get; init; }
+    public IReadOnlyList<LayerWeight> StyleLayers { get; init; } = [];
+    public string ContentLayer { get; init; } = "";
+    public PoolingKind Pooling { get; init; }
+    public LossNormalization Normalization { get; init; }
+    public ImageSpace Space { get; init; }
+    public InitialImage Init { get; init; } = InitialImage.Content;
+    public long Seed { get; init; }
+    /// <summary>Save an intermediate image every N iterations (0 = never).</summary>
+    public int SaveEvery { get; init; }
+    public string Model { get; init; } = "vgg19";
+    /// <summary>A PyTorch checkpoint; null = the model cache.</summary>
+    public string? WeightsPath { get; init; }
+    /// <summary>Intra-op threads for libtorch; 0 = libtorch's default (one per core).</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Every layer the loss reads, style and content.</summary>
+    public IReadOnlyList<string> UsedLayers => StyleLayers.Select(l => l.Layer).Append(ContentLayer).Distinct().ToList();
+
+    /// <summary>Rejects values no run can use, with one message naming the option.</summary>
+    public void Validate()
+    {
+        Require(Size is >= 16 and <= 8192, "--size must be between 16 and 8192 pixels");
+        Require(StyleScale is > 0 and <= 8 && double.IsFinite(StyleScale), "--style-scale must be in (0, 8]");
+        Require(Iterations >= 0, "--iterations must be ≥ 0");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), "--learning-rate must be a positive number");
+        Require(ContentWeight >= 0 && double.IsFinite(ContentWeight), "--content-weight must be ≥ 0");
+        Require(StyleWeight >= 0 && double.IsFinite(StyleWeight), "--style-weight must be ≥ 0");
+        Require(TvWeight >= 0 && double.IsFinite(TvWeight), "--tv-weight must be ≥ 0");
+        Require(StyleLayers.Count > 0, "--style-layers must name at least one layer");
+        Require(ContentLayer.Length > 0, "--content-layer must name a layer");
+        Require(SaveEvery >= 0, "--save-every must be ≥ 0");
+        Require(Threads >= 0, "--threads must be ≥ 0");
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition) throw new NeuralStyleException(message);
+    }
+}
