@@ -14,7 +14,7 @@ public sealed class ContentLoss : IDisposable
     public ContentLoss(string layer, Tensor targetFeatures, LossNormalization normalization)
     {
         Layer = layer;
-        _target = targetFeatures.detach().clone();
+        _target = targetFeatures.detach().clone().DetachFromDisposeScope(); // lives as long as this loss, not the caller's scope
         _scale = normalization == LossNormalization.ScaleFree
             ? 1.0 / Math.Max(_target.square().mean().item<float>(), 1e-12)
             : 1.0;

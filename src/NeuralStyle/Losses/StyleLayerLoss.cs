@@ -22,7 +22,7 @@ public sealed class StyleLayerLoss : IDisposable
         Layer = layer;
         Weight = weight;
         Normalization = normalization;
-        _target = targetGram.detach().clone();
+        _target = targetGram.detach().clone().DetachFromDisposeScope(); // lives as long as this loss, not the caller's scope
         // A relative error divides by ‖A‖²; the floor keeps an all-zero target (a blank painting) finite.
         _targetScale = normalization == LossNormalization.ScaleFree
             ? 1.0 / Math.Max(_target.square().mean().item<float>(), 1e-12)

@@ -86,7 +86,8 @@ public sealed class VggFeatureNetwork : IFeatureNetwork
         if (!tensor.shape.SequenceEqual(shape))
             throw new NeuralStyleException(
                 $"weights '{source}': '{key}' has shape [{string.Join(",", tensor.shape)}], expected [{string.Join(",", shape)}] for {layer.Name}");
-        return tensor.to(ScalarType.Float32).contiguous().detach().clone();
+        // Owned by this network (disposed with it), not by whatever dispose scope builds it.
+        return tensor.to(ScalarType.Float32).contiguous().detach().clone().DetachFromDisposeScope();
     }
 
     public void Dispose()

@@ -22,6 +22,7 @@ internal sealed class ImageParameter : IDisposable
         using var noGrad = torch.no_grad();
         using var start = space == ImageSpace.Normalized ? network.Normalize(initialRgb) : initialRgb.clone();
         Value = new TorchSharp.Modules.Parameter(start.contiguous(), requires_grad: true);
+        Value.DetachFromDisposeScope(); // lives for the whole run, across per-step scopes
     }
 
     /// <summary>The network input (differentiable).</summary>
