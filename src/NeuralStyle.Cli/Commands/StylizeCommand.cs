@@ -1,8 +1,49 @@
 using System.CommandLine;
+using NeuralStyle.Cli.Progress;
+using NeuralStyle.Imaging;
+using NeuralStyle.Transfer;
 
 namespace NeuralStyle.Cli.Commands;
 
+/// <summary><c>neural-style stylize CONTENT STYLE -o OUT.png [options]</c>.</summary>
 public static class StylizeCommand
 {
-    public static Command Create() => new("stylize", "Render CONTENT in the style of STYLE.");
+    public static Command Create()
+    {
+        var options = new StylizeOptions();
+        var command = new Command("stylize", "Render CONTENT in the style of STYLE and write the result to --output.");
+        options.AddTo(command);
+        command.SetAction(parsed => Run(options, parsed));
+        return command;
+    }
+
+    private static int Run(StylizeOptions options, ParseResult parsed)
+    {
+        var settings = options.ToSettings(parsed);
+        var output = parsed.GetValue(options.Output)!;
+        OutputTarget.Check(output); // fail now, not after minutes of optimisation
+        var content = parsed.GetValue(options.Content)!;
+        var style = parsed.GetValue(options.Style)!;
+
+        using var interrupt = new CtrlC();
+        using var log = parsed.GetValue(options.LogJson) is { } logPath ? new JsonLossLog(logPath) : null;
+        Console.Error.WriteLine($"neural-style: {StylizeOptions.Describe(settings)}");
+
+        void SaveSnapshot(int step, TorchSharp.torch.Tensor image) => ImageSaver.Save(image, OutputTarget.ForStep(output, step));
+        StyleTransferResult Work(IProgress<IterationReport> screen) => StyleTransferJob.Run(content, [style], settings,
+            progress: new ProgressFanOut<IterationReport>(screen, log), snapshot: SaveSnapshot, cancellation: interrupt.Token);
+
+        using var result = Console.IsOutputRedirected || Console.IsErrorRedirected
+            ? Work(new PlainProgress(Console.Out))
+            : LiveProgress.Show(settings.Iterations, Work);
+
+        ImageSaver.Save(result.Image, output);
+        if (result.Cancelled)
+        {
+            Console.Error.WriteLine($"neural-style: interrupted after {result.StepsCompleted} steps; saved the image so far to {output}");
+            return CliErrors.Interrupted;
+        }
+        Console.WriteLine($"wrote {output}");
+        return 0;
+    }
 }

@@ -1,5 +1,6 @@
 using NeuralStyle.Losses;
 using NeuralStyle.Networks;
+using NeuralStyle.Bench;
 using NeuralStyle.Tests.Support;
 using NeuralStyle.Transfer;
 using TorchSharp;

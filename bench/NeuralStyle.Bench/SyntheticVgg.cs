@@ -2,11 +2,12 @@ using NeuralStyle.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
 
-namespace NeuralStyle.Tests.Support;
+namespace NeuralStyle.Bench;
 
 /// <summary>
-/// VGG weights with the real shapes and random values (He initialisation), for tests about formulas
-/// and plumbing rather than about pretrained features. Seeded, so every run builds the same network.
+/// VGG weights with the real shapes and random values (He initialisation). Timing depends on shapes,
+/// not values, so benchmarks use these where the real 548 MB file is not at hand; tests use them for
+/// formulas and plumbing. Seeded, so every run builds the same network.
 /// </summary>
 public static class SyntheticVgg
 {
@@ -14,13 +15,13 @@ public static class SyntheticVgg
     {
         using var generator = new Generator((ulong)seed);
         var dict = new Dictionary<string, Tensor>();
-        foreach (var layer in VggArchitecture.ForModel(model))
+        var architecture = VggArchitecture.ForModel(model);
+        var last = architecture.Single(l => l.Name == deepestLayer).Index;
+        foreach (var layer in architecture.Where(l => l.Kind == VggLayerKind.Conv && l.Index <= last))
         {
-            if (layer.Kind != VggLayerKind.Conv) continue;
             var std = Math.Sqrt(2.0 / (layer.InChannels * 9));
             dict[$"features.{layer.Index}.weight"] = torch.randn([layer.OutChannels, layer.InChannels, 3, 3], generator: generator).mul_(std);
             dict[$"features.{layer.Index}.bias"] = torch.randn([layer.OutChannels], generator: generator).mul_(0.01);
-            if (layer.Name == deepestLayer.Replace("relu", "conv")) break;
         }
         return dict;
     }
@@ -30,7 +31,7 @@ public static class SyntheticVgg
         var dict = StateDict(model, deepestLayer);
         try
         {
-            return new VggFeatureNetwork(model, dict, deepestLayer, pooling, "synthetic");
+            return new VggFeatureNetwork(model, dict, deepestLayer, pooling, "synthetic weights");
         }
         finally
         {

@@ -1,0 +1,47 @@
+using NeuralStyle.Networks;
+using NeuralStyle.Transfer;
+using TorchSharp;
+
+namespace NeuralStyle.Bench;
+
+/// <summary>
+/// Times real optimisation steps (forward, backward, update) of the default preset's loss. A benchmark,
+/// not a test: it reports numbers and asserts nothing.
+/// </summary>
+public static class StyleTransferBenchmark
+{
+    /// <param name="weightsPath">Real weights, or null for <see cref="SyntheticVgg"/> (same shapes, so same speed).</param>
+    public static BenchmarkResult Measure(BenchmarkCase c, string? weightsPath)
+    {
+        if (c.Threads > 0) torch.set_num_threads(c.Threads);
+        var settings = Presets.Gatys with
+        {
+            Model = c.Model, Size = c.Size, Optimizer = c.Optimizer, Iterations = c.Warmup + c.Iterations,
+            LearningRate = Presets.DefaultLearningRate(c.Optimizer, Presets.Gatys.Space), Threads = c.Threads,
+        };
+        PeakMemory.Reset();
+        using var scope = torch.NewDisposeScope();
+        using var network = weightsPath is null
+            ? SyntheticVgg.Network(Deepest(settings), settings.Pooling, c.Model)
+            : FeatureNetworks.Create(c.Model, weightsPath, settings.UsedLayers, settings.Pooling);
+        torch.manual_seed(1);
+        // Smooth random images: timing does not depend on the picture, only on its size.
+        var content = torch.rand(1, 3, c.Size, c.Size);
+        var style = torch.rand(1, 3, c.Size, c.Size);
+
+        var reports = new List<IterationReport>();
+        using var result = StyleTransferRunner.Run(network, settings, content, [(style, 1.0)],
+            progress: new Collect(reports));
+        var stepSeconds = reports.Select((r, i) => r.Seconds - (i == 0 ? 0 : reports[i - 1].Seconds)).Skip(c.Warmup).Order().ToList();
+        var median = stepSeconds.Count == 0 ? double.NaN : stepSeconds[stepSeconds.Count / 2];
+        return new BenchmarkResult(c, median, PeakMemory.ReadMiB(), reports[0].Terms.Total, reports[^1].Terms.Total);
+    }
+
+    private static string Deepest(StyleTransferSettings s) =>
+        VggArchitecture.ForModel(s.Model).Where(l => s.UsedLayers.Contains(l.Name)).MaxBy(l => l.Index)!.Name;
+
+    private sealed class Collect(List<IterationReport> into) : IProgress<IterationReport>
+    {
+        public void Report(IterationReport value) => into.Add(value);
+    }
+}

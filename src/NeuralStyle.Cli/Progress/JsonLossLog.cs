@@ -1,0 +1,41 @@
+using System.Text.Json;
+using NeuralStyle.Transfer;
+
+namespace NeuralStyle.Cli.Progress;
+
+/// <summary>
+/// <c>--log-json FILE</c>: one JSON object per step with the weighted loss terms and elapsed seconds,
+/// flushed as it goes so a long run can be plotted while it works.
+/// </summary>
+internal sealed class JsonLossLog : IProgress<IterationReport>, IDisposable
+{
+    private readonly StreamWriter _writer;
+
+    public JsonLossLog(string path)
+    {
+        try
+        {
+            _writer = new StreamWriter(path, append: false) { AutoFlush = true };
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new NeuralStyleException($"cannot write --log-json file '{path}': {e.Message}");
+        }
+    }
+
+    public void Report(IterationReport report)
+    {
+        var terms = report.Terms;
+        _writer.WriteLine(JsonSerializer.Serialize(new
+        {
+            step = report.Step,
+            content = terms.Content,
+            style = terms.Style,
+            tv = terms.Tv,
+            total = terms.Total,
+            seconds = Math.Round(report.Seconds, 4),
+        }));
+    }
+
+    public void Dispose() => _writer.Dispose();
+}
