@@ -1,0 +1,152 @@
+using SkiaSharp;
+
+namespace NeuralStyle.Imaging;
+
+/// <summary>
+/// An image file opened as far as its header: size and orientation are known, no pixel is decoded
+/// yet. Separating the two steps is what lets us refuse a 50000×50000 image before allocating
+/// gigabytes for it.
+/// </summary>
+internal sealed class EncodedImage : IDisposable
+{
+    private readonly string _path;
+    private readonly SKData _data;
+    private readonly SKCodec _codec;
+
+    private EncodedImage(string path, SKData data, SKCodec codec)
+    {
+        _path = path;
+        _data = data;
+        _codec = codec;
+        Stored = new ImageSize(codec.Info.Width, codec.Info.Height);
+        Origin = codec.EncodedOrigin;
+        Upright = Orientation.Upright(Stored, Origin);
+    }
+
+    /// <summary>Size of the pixels as stored in the file.</summary>
+    public ImageSize Stored { get; }
+
+    /// <summary>Size after applying the EXIF orientation: what the user sees and what we return.</summary>
+    public ImageSize Upright { get; }
+
+    public SKEncodedOrigin Origin { get; }
+
+    /// <summary>
+    /// Opens <paramref name="path"/> and reads its header. Every way this can fail for a reason the
+    /// user can fix becomes a one-line <see cref="NeuralStyleException"/> naming the file.
+    /// </summary>
+    public static EncodedImage Open(string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        if (Directory.Exists(path))
+            throw new NeuralStyleException($"Image '{path}' is a folder, not an image file.");
+
+        SKData? data = null;
+        SKCodec? codec = null;
+        try
+        {
+            // Read through .NET rather than SKData.Create(path): Skia reports a missing or unreadable
+            // file as a bare null, .NET tells us which of the two it was.
+            using (var stream = File.OpenRead(path))
+                data = SKData.Create(stream);
+            codec = data is null ? null : SKCodec.Create(data);
+            if (codec is null || codec.Info.Width <= 0 || codec.Info.Height <= 0)
+                throw new NeuralStyleException(
+                    $"Image '{path}' is not an image SkiaSharp can read (JPEG, PNG, WebP, BMP, GIF, ICO, WBMP) or is corrupt.");
+
+            var image = new EncodedImage(path, data!, codec);
+            ImageLimits.EnsureWithin(image.Upright, $"Image '{path}'");
+            return image;
+        }
+        catch (Exception ex)
+        {
+            codec?.Dispose();
+            data?.Dispose();
+            throw ex switch
+            {
+                NeuralStyleException => ex,
+                FileNotFoundException or DirectoryNotFoundException => new NeuralStyleException($"Image '{path}' does not exist.", ex),
+                UnauthorizedAccessException => new NeuralStyleException($"Cannot read image '{path}': permission denied.", ex),
+                IOException => new NeuralStyleException($"Cannot read image '{path}': {UserMessage.OneLine(ex.Message)}", ex),
+                _ => ex,
+            };
+        }
+    }
+
+    /// <summary>
+    /// Decodes to 8-bit sRGB RGBA, upright, composited over white (so every pixel is opaque).
+    /// <paramref name="finalSize"/> (upright) lets JPEG and WebP decode at a reduced size for
+    /// speed and memory; the result is then at least twice <paramref name="finalSize"/> so the
+    /// final antialiased resize, not the codec's shortcut, decides the look. Without it, or for
+    /// formats that cannot scale while decoding, the result has the full upright size.
+    /// </summary>
+    public SKBitmap DecodeUpright(ImageSize? finalSize = null)
+    {
+        var decodeSize = ChooseDecodeSize(finalSize);
+
+        // Premultiplied because that is what Skia blends with; sRGB so images with an embedded ICC
+        // profile (Adobe RGB, Display P3) are converted instead of looking washed out or garish.
+        var srgb = SKColorSpace.CreateSrgb();
+        var decodeInfo = new SKImageInfo(decodeSize.Width, decodeSize.Height, SKColorType.Rgba8888, SKAlphaType.Premul, srgb);
+        using var decoded = Allocate(decodeInfo);
+        var result = _codec.GetPixels(decodeInfo, decoded.GetPixels());
+        if (result != SKCodecResult.Success)
+            // IncompleteInput is a truncated file: Skia would fill the rest with grey, which we must
+            // not silently stylise. Anything else is corrupt data.
+            throw new NeuralStyleException(result == SKCodecResult.IncompleteInput
+                ? $"Image '{_path}' is truncated (the file ends before the picture does)."
+                : $"Image '{_path}' is corrupt and cannot be decoded ({result}).");
+
+        var upright = Orientation.Upright(decodeSize, Origin);
+        var output = Allocate(new SKImageInfo(upright.Width, upright.Height, SKColorType.Rgba8888, SKAlphaType.Premul, srgb));
+        try
+        {
+            // One draw does both jobs: the orientation matrix moves whole pixels (no resampling),
+            // and source-over onto white composites transparent areas over white. White, not black,
+            // because transparent regions of logos and paintings are meant to be paper, and a
+            // black background would dominate the style statistics.
+            using var canvas = new SKCanvas(output);
+            canvas.Clear(SKColors.White);
+            canvas.SetMatrix(Orientation.ToUpright(Origin, upright.Width, upright.Height));
+            canvas.DrawBitmap(decoded, 0, 0, SKSamplingOptions.Default); // nearest: whole-pixel moves only
+            canvas.Flush();
+            return output;
+        }
+        catch
+        {
+            output.Dispose();
+            throw;
+        }
+    }
+
+    public void Dispose()
+    {
+        _codec.Dispose();
+        _data.Dispose();
+    }
+
+    private ImageSize ChooseDecodeSize(ImageSize? finalSize)
+    {
+        if (finalSize is not { } target || 2L * target.LongestSide >= Stored.LongestSide)
+            return Stored;
+
+        var wanted = Orientation.SwapsAxes(Origin) ? new ImageSize(target.Height, target.Width) : target;
+        var scaled = _codec.GetScaledDimensions((float)(2.0 * wanted.LongestSide / Stored.LongestSide));
+        // Codecs round to the scales they support (JPEG: eighths); use the result only if it is a
+        // real reduction that still leaves twice the final resolution on both axes.
+        return scaled.Width < Stored.Width && scaled.Width >= 2 * wanted.Width && scaled.Height >= 2 * wanted.Height
+            ? new ImageSize(scaled.Width, scaled.Height)
+            : Stored;
+    }
+
+    private SKBitmap Allocate(SKImageInfo info)
+    {
+        var bitmap = new SKBitmap(info);
+        if (bitmap.GetPixels() == IntPtr.Zero)
+        {
+            bitmap.Dispose();
+            throw new NeuralStyleException($"Not enough memory to decode image '{_path}' ({info.Width}×{info.Height}).");
+        }
+        return bitmap;
+    }
+}

@@ -1,0 +1,67 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NeuralStyle.Imaging;
+
+/// <summary>
+/// Loads image files as RGB tensors [1,3,H,W], float32, values in [0,1], on the CPU.
+/// </summary>
+/// <remarks>
+/// Reads whatever SkiaSharp decodes (JPEG, PNG, WebP, BMP, GIF's first frame, ICO, WBMP). The EXIF
+/// orientation is applied, so the tensor is upright as a photo viewer shows it. Colours are
+/// converted to sRGB. Transparent and translucent pixels are composited over white. Files larger
+/// than <see cref="ImageLimits.MaxPixels"/> are refused from their header, before decoding.
+/// Every problem the user can fix (missing, unreadable, not an image, truncated, too large) is a
+/// <see cref="NeuralStyleException"/> with a one-line message naming the file. The caller owns
+/// (and disposes) the returned tensor.
+/// </remarks>
+public static class ImageLoader
+{
+    /// <summary>The upright size of the image, read from the file header only.</summary>
+    public static ImageSize ReadSize(string path)
+    {
+        using var encoded = EncodedImage.Open(path);
+        return encoded.Upright;
+    }
+
+    /// <summary>Loads at full size, or with the longest side resized to <paramref name="longestSide"/>.</summary>
+    public static Tensor Load(string path, int? longestSide = null)
+    {
+        if (longestSide is { } n)
+            ArgumentOutOfRangeException.ThrowIfLessThan(n, 1, nameof(longestSide));
+        return Load(path, size => longestSide is { } side ? size.WithLongestSide(side) : size);
+    }
+
+    /// <summary>Loads resized to exactly <paramref name="width"/>×<paramref name="height"/> (aspect ratio not kept).</summary>
+    public static Tensor Load(string path, int width, int height)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
+        return Load(path, _ => new ImageSize(width, height));
+    }
+
+    /// <summary>
+    /// Loads with both sides multiplied by <paramref name="factor"/>, e.g. a style image at
+    /// content scale × style scale.
+    /// </summary>
+    public static Tensor LoadScaled(string path, double factor)
+    {
+        if (!double.IsFinite(factor) || factor <= 0)
+            throw new ArgumentOutOfRangeException(nameof(factor), factor, "scale factor must be a finite number above 0");
+        return Load(path, size => size.Scaled(factor));
+    }
+
+    private static Tensor Load(string path, Func<ImageSize, ImageSize> targetFor)
+    {
+        using var encoded = EncodedImage.Open(path);
+        var target = targetFor(encoded.Upright);
+        ImageLimits.EnsureWithin(target, $"The requested size for '{path}'");
+
+        using var bitmap = encoded.DecodeUpright(target);
+        using var scope = NewDisposeScope();
+        var image = PixelConversion.ToTensor(bitmap);
+        if (bitmap.Width != target.Width || bitmap.Height != target.Height)
+            image = ImageResize.ToSize(image, target.Height, target.Width);
+        return scope.MoveToOuter(image);
+    }
+}

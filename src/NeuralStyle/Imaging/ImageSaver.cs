@@ -1,0 +1,30 @@
+using static TorchSharp.torch;
+
+namespace NeuralStyle.Imaging;
+
+/// <summary>
+/// Saves image tensors to PNG, JPEG (.jpg/.jpeg, quality 95) or WebP files, chosen by extension.
+/// </summary>
+public static class ImageSaver
+{
+    /// <summary>
+    /// Saves <paramref name="image"/> ([1,3,H,W] or [3,H,W], values in [0,1]; anything outside is
+    /// clamped, NaN becomes black) to <paramref name="path"/>, replacing any existing file
+    /// atomically. The bytes depend only on the tensor (for PNG they are identical run to run).
+    /// An unknown extension, a missing folder or a write failure is a one-line
+    /// <see cref="NeuralStyleException"/>; after a failure neither the target nor a temporary
+    /// file is left behind (an earlier file at the target is kept).
+    /// </summary>
+    public static void Save(Tensor image, string path)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(path);
+        var format = OutputFormat.ForPath(path);
+        using var bitmap = PixelConversion.ToBitmap(image);
+        using var pixmap = bitmap.PeekPixels();
+        AtomicFile.Write(path, stream =>
+        {
+            if (!format.Encode(pixmap, stream))
+                throw new NeuralStyleException($"Cannot save '{path}': SkiaSharp failed to encode a {bitmap.Width}×{bitmap.Height} {format.Name}.");
+        });
+    }
+}
