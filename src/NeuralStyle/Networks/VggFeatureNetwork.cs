@@ -1,3 +1,4 @@
+using NeuralStyle.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
@@ -76,13 +77,9 @@ public sealed class VggFeatureNetwork : IFeatureNetwork
     private static Tensor RequireTensor(IReadOnlyDictionary<string, Tensor> stateDict, string key, VggLayer layer,
         string source, long[] shape)
     {
-        if (!stateDict.TryGetValue(key, out var tensor))
-        {
-            var present = stateDict.Keys.Where(k => k.StartsWith("features.", StringComparison.Ordinal)).ToList();
-            var hint = present.Count == 0 ? "it holds no VGG feature weights" : $"it holds {present.Count} feature tensors";
-            throw new NeuralStyleException(
-                $"weights '{source}' lack '{key}', needed for layer {layer.Name}; {hint} (use shallower --style-layers/--content-layer or full weights)");
-        }
+        CheckpointLoader.RequireKeys(stateDict, [key], source,
+            $"layer {layer.Name}; use shallower --style-layers/--content-layer, or weights of the full network");
+        var tensor = stateDict[key];
         if (!tensor.shape.SequenceEqual(shape))
             throw new NeuralStyleException(
                 $"weights '{source}': '{key}' has shape [{string.Join(",", tensor.shape)}], expected [{string.Join(",", shape)}] for {layer.Name}");
