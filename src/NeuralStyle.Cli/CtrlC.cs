@@ -1,14 +1,20 @@
 namespace NeuralStyle.Cli;
 
 /// <summary>
-/// The first Ctrl-C asks the run to stop after the current step (so the image so far is saved);
-/// a second one ends the process at once, as usual.
+/// The first Ctrl-C cancels <see cref="Token"/> so the command can stop cleanly (stylize finishes
+/// the current step and saves the image so far); a second one ends the process at once, as usual.
 /// </summary>
 internal sealed class CtrlC : IDisposable
 {
     private readonly CancellationTokenSource _source = new();
+    private readonly string _notice;
 
-    public CtrlC() => Console.CancelKeyPress += OnCancel;
+    /// <param name="notice">Printed on the first Ctrl-C: what the command does now.</param>
+    public CtrlC(string notice)
+    {
+        _notice = notice;
+        Console.CancelKeyPress += OnCancel;
+    }
 
     public CancellationToken Token => _source.Token;
 
@@ -16,7 +22,7 @@ internal sealed class CtrlC : IDisposable
     {
         if (_source.IsCancellationRequested) return; // second Ctrl-C: let the runtime end the process
         e.Cancel = true;
-        Console.Error.WriteLine("neural-style: stopping after this step (Ctrl-C again to quit now)");
+        Console.Error.WriteLine($"neural-style: {_notice} (Ctrl-C again to quit now)");
         _source.Cancel();
     }
 

@@ -25,7 +25,7 @@ public static class StylizeCommand
         var content = parsed.GetValue(options.Content)!;
         var style = parsed.GetValue(options.Style)!;
 
-        using var interrupt = new CtrlC();
+        using var interrupt = new CtrlC("stopping after this step, then saving the image so far");
         using var log = parsed.GetValue(options.LogJson) is { } logPath ? new JsonLossLog(logPath) : null;
         Console.Error.WriteLine($"neural-style: {StylizeOptions.Describe(settings)}");
 
