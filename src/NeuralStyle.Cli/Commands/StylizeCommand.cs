@@ -21,7 +21,7 @@ public static class StylizeCommand
     {
         var settings = options.ToSettings(parsed);
         var output = parsed.GetValue(options.Output)!;
-        OutputTarget.Check(output); // fail now, not after minutes of optimisation
+        ImageSaver.CheckTarget(output); // fail now, not after minutes of optimisation
         var content = parsed.GetValue(options.Content)!;
         var style = parsed.GetValue(options.Style)!;
 

@@ -9,13 +9,20 @@ namespace NeuralStyle.Imaging;
 /// </summary>
 internal static class AtomicFile
 {
-    public static void Write(string path, Action<Stream> write)
+    /// <summary>The folder <paramref name="path"/> would be written in, or a one-line error if it does not exist.</summary>
+    public static string ExistingFolderOf(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var full = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(full) ?? throw new NeuralStyleException($"Cannot save '{path}': it is not a file path.");
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path)) ?? throw new NeuralStyleException($"Cannot save '{path}': it is not a file path.");
         if (!Directory.Exists(folder))
             throw new NeuralStyleException($"Cannot save '{path}': the folder '{folder}' does not exist.");
+        return folder;
+    }
+
+    public static void Write(string path, Action<Stream> write)
+    {
+        var full = Path.GetFullPath(path);
+        var folder = ExistingFolderOf(path);
 
         var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try

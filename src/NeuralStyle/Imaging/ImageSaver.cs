@@ -27,4 +27,15 @@ public static class ImageSaver
                 throw new NeuralStyleException($"Cannot save '{path}': SkiaSharp failed to encode a {bitmap.Width}×{bitmap.Height} {format.Name}.");
         });
     }
+
+    /// <summary>
+    /// Fails now, with the same one-line error <see cref="Save"/> would give, if <paramref name="path"/>
+    /// has an unsupported extension or its folder does not exist, so a long run does not end in an
+    /// output it cannot write.
+    /// </summary>
+    public static void CheckTarget(string path)
+    {
+        OutputFormat.ForPath(path);
+        AtomicFile.ExistingFolderOf(path);
+    }
 }
