@@ -6,9 +6,17 @@ var root = new RootCommand("NeuralStyle: render a photo in the style of a painti
 root.Subcommands.Add(StylizeCommand.Create());
 root.Subcommands.Add(ModelsCommand.Create());
 
-// System.CommandLine's default exception handler would catch whatever an action throws, print the
-// whole exception with its stack trace and return 1. Turn it off so exceptions reach CliErrors,
-// which prints user errors as one line. InvokeAsync (not Invoke) so that Ctrl+C cancels the
-// action's CancellationToken instead of killing the process mid-write.
-var invocation = new InvocationConfiguration { EnableDefaultExceptionHandler = false };
+// Two System.CommandLine 2.0.0 defaults are wrong for us, so both are set explicitly:
+// - EnableDefaultExceptionHandler would catch whatever an action throws, print the whole exception
+//   with its stack trace and return 1. Off, so exceptions reach CliErrors, which prints user errors
+//   as one line (async actions included: InvokeAsync rethrows the action's own exception).
+// - ProcessTerminationTimeout is null on a new InvocationConfiguration (despite its doc comment),
+//   which leaves Ctrl+C/SIGTERM unhandled: the runtime kills the process and actions never see
+//   their CancellationToken fire. With a timeout, the token is cancelled and the action gets 2 s
+//   to stop cleanly (e.g. keep a resumable .part) before exit code 130/143 is forced.
+var invocation = new InvocationConfiguration
+{
+    EnableDefaultExceptionHandler = false,
+    ProcessTerminationTimeout = TimeSpan.FromSeconds(2),
+};
 return CliErrors.Run(() => root.Parse(args).InvokeAsync(invocation).GetAwaiter().GetResult());
