@@ -13,11 +13,11 @@ public static class StylizeCommand
         var options = new StylizeOptions();
         var command = new Command("stylize", "Render CONTENT in the style of STYLE and write the result to --output.");
         options.AddTo(command);
-        command.SetAction(parsed => Run(options, parsed));
+        command.SetAction((parsed, cancellation) => Task.FromResult(Run(options, parsed, cancellation)));
         return command;
     }
 
-    private static int Run(StylizeOptions options, ParseResult parsed)
+    private static int Run(StylizeOptions options, ParseResult parsed, CancellationToken cancellation)
     {
         var settings = options.ToSettings(parsed);
         var output = parsed.GetValue(options.Output)!;
@@ -25,13 +25,15 @@ public static class StylizeCommand
         var content = parsed.GetValue(options.Content)!;
         var style = parsed.GetValue(options.Style)!;
 
-        using var interrupt = new CtrlC("stopping after this step, then saving the image so far");
+        // Ctrl-C/SIGTERM cancel the token (see Program.cs); the run stops after its current step.
+        using var notice = cancellation.Register(() =>
+            Console.Error.WriteLine("neural-style: stopping after this step, then saving the image so far"));
         using var log = parsed.GetValue(options.LogJson) is { } logPath ? new JsonLossLog(logPath) : null;
         Console.Error.WriteLine($"neural-style: {StylizeOptions.Describe(settings)}");
 
         void SaveSnapshot(int step, TorchSharp.torch.Tensor image) => ImageSaver.Save(image, OutputTarget.ForStep(output, step));
         StyleTransferResult Work(IProgress<IterationReport> screen) => StyleTransferJob.Run(content, [style], settings,
-            progress: new ProgressFanOut<IterationReport>(screen, log), snapshot: SaveSnapshot, cancellation: interrupt.Token);
+            progress: new ProgressFanOut<IterationReport>(screen, log), snapshot: SaveSnapshot, cancellation: cancellation);
 
         using var result = Console.IsOutputRedirected || Console.IsErrorRedirected
             ? Work(new PlainProgress(Console.Out))

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 using NeuralStyle.Cli.Commands;
 using NeuralStyle.Models;
 
@@ -107,6 +108,41 @@ public sealed class ModelsCommandTests : IAsyncLifetime
         Assert.Contains(list.Stdout.Split('\n'), l => l.StartsWith("tiny") && l.TrimEnd().EndsWith(expectedPath));
     }
 
+    [SkippableFact]
+    public async Task TerminationSignalStopsTheDownloadCleanlyAndKeepsThePart()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "needs POSIX signals");
+        const int sentBeforeStall = 300_000;
+        var served = new Payload(2_000_000).Bytes;
+        _server.Serve("vgg19-dcbb9e9d.pth", served);
+        _server.StallNextResponseAfter(sentBeforeStall);
+        var part = _cache.Combine("models", "vgg19-dcbb9e9d.pth.part");
+
+        // SIGTERM rather than SIGINT: a shell that starts the test run in the background makes its
+        // children ignore SIGINT, which would make this test hang instead of testing anything.
+        var run = await RunCliAsync(["models", "download", "vgg19"], async process =>
+        {
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+            while (!(File.Exists(part) && new FileInfo(part).Length > 0) && DateTime.UtcNow < deadline)
+                await Task.Delay(50);
+            Assert.Equal(0, Kill(process.Id, Sigterm));
+        });
+
+        Assert.Equal(130, run.ExitCode);
+        Assert.Equal(["neural-style: download interrupted; run the same command again to resume"], run.StderrLines);
+        // Some of the sent bytes may still have been in flight; what matters is that the .part is
+        // an exact prefix of the file, i.e. a valid starting point for resuming.
+        var kept = await File.ReadAllBytesAsync(part);
+        Assert.InRange(kept.Length, 1, sentBeforeStall);
+        Assert.Equal(served[..kept.Length], kept);
+        Assert.False(File.Exists(_cache.Combine("models", "vgg19-dcbb9e9d.pth")));
+    }
+
+    private const int Sigterm = 15;
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int pid, int signal);
+
     private static async Task<(int Exit, string Stdout, string Stderr)> InvokeAsync(RootCommand root, params string[] args)
     {
         var stdout = new StringWriter();
@@ -118,7 +154,9 @@ public sealed class ModelsCommandTests : IAsyncLifetime
 
     private sealed record CliRun(int ExitCode, string Stdout, string[] StderrLines);
 
-    private async Task<CliRun> RunCliAsync(params string[] args)
+    private Task<CliRun> RunCliAsync(params string[] args) => RunCliAsync(args, null);
+
+    private async Task<CliRun> RunCliAsync(string[] args, Func<Process, Task>? whileRunning)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "neural-style.dll");
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
@@ -138,6 +176,8 @@ public sealed class ModelsCommandTests : IAsyncLifetime
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        if (whileRunning is not null)
+            await whileRunning(process);
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await process.WaitForExitAsync(timeout.Token);
         var errLines = (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
