@@ -13,7 +13,8 @@ public static class StylizeCommand
         var options = new StylizeOptions();
         var command = new Command("stylize", "Render CONTENT in the style of STYLE and write the result to --output.");
         options.AddTo(command);
-        command.SetAction((parsed, cancellation) => Task.FromResult(Run(options, parsed, cancellation)));
+        // On a worker thread, so System.CommandLine can watch for Ctrl-C while a run is under way.
+        command.SetAction((parsed, cancellation) => Task.Run(() => Run(options, parsed, cancellation)));
         return command;
     }
 
