@@ -58,25 +58,14 @@ internal abstract class OptimizerStep : IDisposable
     private sealed class LbfgsStep(ImageParameter image, StyleTransferObjective objective, double learningRate)
         : OptimizerStep(image, objective)
     {
-        // max_iter = 1: each step() is one evaluation and one update, so progress, logging and
-        // cancellation work per iteration; libtorch keeps the curvature history across step() calls.
-        // Tolerances are ~0 so the optimiser runs the iterations asked for instead of stopping
-        // silently when the (scale-free, hence small) gradients fall under libtorch's defaults.
-        private readonly optim.Optimizer _lbfgs = torch.optim.LBFGS([image.Value], lr: learningRate,
-            max_iter: 1, max_eval: 1, tolerange_grad: 1e-20, tolerance_change: 1e-20, history_size: 100);
+        private readonly Lbfgs _lbfgs = new(image.Value, learningRate);
 
         public override LossBreakdown Take()
         {
-            LossBreakdown terms = default;
-            // The closure runs inside native code: it must not throw, and libtorch takes ownership
-            // of the tensor it returns.
-            using var result = _lbfgs.step(() =>
-            {
-                _lbfgs.zero_grad();
-                var (total, evaluated) = EvaluateWithGradient();
-                terms = evaluated;
-                return total.DetachFromDisposeScope();
-            });
+            Image.Value.grad?.zero_();
+            var (total, terms) = EvaluateWithGradient();
+            total.Dispose();
+            _lbfgs.Step();
             return terms;
         }
 

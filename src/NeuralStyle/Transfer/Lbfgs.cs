@@ -1,0 +1,110 @@
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NeuralStyle.Transfer;
+
+/// <summary>
+/// Limited-memory BFGS without line search, one update per call, as PyTorch's <c>optim.LBFGS</c>
+/// (and Torch7's <c>optim.lbfgs</c> used by neural-style) does it: two-loop recursion over the
+/// last <c>history</c> curvature pairs, scaled by γ = sᵀy/yᵀy; the first step is shortened to
+/// lr·min(1, 1/‖g‖₁).
+/// Ours rather than TorchSharp's native wrapper because that one prints a libtorch deprecation
+/// warning on every run and runs its closure from native code, where an exception cannot be thrown;
+/// here each step is plain managed code with deterministic tensor lifetimes.
+/// </summary>
+internal sealed class Lbfgs : IDisposable
+{
+    private readonly Tensor _x;
+    private readonly double _learningRate;
+    private readonly int _history;
+    private readonly List<(Tensor S, Tensor Y, double Rho)> _pairs = new();
+    private Tensor? _previousGradient;
+    private Tensor? _previousStep;
+    private int _iteration;
+
+    /// <param name="x">The tensor to optimise (updated in place); its .grad must hold the gradient when <see cref="Step"/> runs.</param>
+    public Lbfgs(Tensor x, double learningRate, int history = 100)
+    {
+        _x = x;
+        _learningRate = learningRate;
+        _history = history;
+    }
+
+    /// <summary>Updates x from its current gradient. Returns false (and leaves x alone) when no descent
+    /// direction exists, e.g. a zero gradient.</summary>
+    public bool Step()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var noGrad = torch.no_grad();
+        var gradient = _x.grad!.detach().flatten().clone();
+        _iteration++;
+        if (_previousGradient is not null && _previousStep is not null)
+            RememberCurvature(gradient - _previousGradient, _previousStep);
+
+        var direction = TwoLoopDirection(gradient);
+        var stepSize = _iteration == 1
+            ? _learningRate * Math.Min(1.0, 1.0 / gradient.abs().sum().item<float>())
+            : _learningRate;
+        var slope = gradient.dot(direction).item<float>();
+
+        Replace(ref _previousGradient, gradient);
+        if (!(slope < 0)) return false; // not a descent direction: nothing sensible to do
+
+        var step = direction.mul_(stepSize);
+        _x.add_(step.view_as(_x));
+        Replace(ref _previousStep, step);
+        return true;
+    }
+
+    private void RememberCurvature(Tensor y, Tensor s)
+    {
+        var ys = y.dot(s).item<float>();
+        if (ys <= 1e-10) return; // curvature condition fails: the pair would make H indefinite
+        if (_pairs.Count == _history)
+        {
+            _pairs[0].S.Dispose();
+            _pairs[0].Y.Dispose();
+            _pairs.RemoveAt(0);
+        }
+        _pairs.Add((s.clone().DetachFromDisposeScope(), y.clone().DetachFromDisposeScope(), 1.0 / ys));
+    }
+
+    /// <summary>d = −H·g with H the L-BFGS inverse-Hessian estimate (identity on the first step).</summary>
+    private Tensor TwoLoopDirection(Tensor gradient)
+    {
+        var q = gradient.neg();
+        if (_pairs.Count == 0) return q;
+        var alphas = new double[_pairs.Count];
+        for (var i = _pairs.Count - 1; i >= 0; i--)
+        {
+            alphas[i] = _pairs[i].Rho * _pairs[i].S.dot(q).item<float>();
+            q.add_(_pairs[i].Y, alpha: -alphas[i]);
+        }
+        var (lastS, lastY, _) = _pairs[^1];
+        q.mul_(lastS.dot(lastY).item<float>() / lastY.dot(lastY).item<float>()); // γ = sᵀy / yᵀy
+        for (var i = 0; i < _pairs.Count; i++)
+        {
+            var beta = _pairs[i].Rho * _pairs[i].Y.dot(q).item<float>();
+            q.add_(_pairs[i].S, alpha: alphas[i] - beta);
+        }
+        return q;
+    }
+
+    private static void Replace(ref Tensor? slot, Tensor value)
+    {
+        slot?.Dispose();
+        slot = value.DetachFromDisposeScope();
+    }
+
+    public void Dispose()
+    {
+        foreach (var (s, y, _) in _pairs)
+        {
+            s.Dispose();
+            y.Dispose();
+        }
+        _pairs.Clear();
+        _previousGradient?.Dispose();
+        _previousStep?.Dispose();
+    }
+}
