@@ -1,3 +1,6 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+
 namespace NeuralStyle.Cli;
 
 /// <summary>
@@ -7,7 +10,19 @@ namespace NeuralStyle.Cli;
 public static class CliErrors
 {
     public const int UserError = 1;
+    public const int BadUsage = 2;
     public const int Interrupted = 130;
+
+    /// <summary>A command line that did not parse: one line naming the problem and where the help is.</summary>
+    public static int BadCommandLine(string message, CommandResult command)
+    {
+        var names = new List<string>();
+        for (SymbolResult? s = command; s is CommandResult c; s = c.Parent)
+            if (c.Command is not RootCommand) names.Insert(0, c.Command.Name);
+        var help = string.Join(" ", ["neural-style", .. names, "--help"]);
+        Console.Error.WriteLine($"neural-style: error: {message} (see '{help}')");
+        return BadUsage;
+    }
 
     public static int Run(Func<int> action)
     {

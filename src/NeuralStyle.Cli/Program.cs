@@ -21,4 +21,12 @@ var invocation = new InvocationConfiguration
     EnableDefaultExceptionHandler = false,
     ProcessTerminationTimeout = TimeSpan.FromSeconds(60),
 };
-return CliErrors.Run(() => root.Parse(args).InvokeAsync(invocation).GetAwaiter().GetResult());
+var parsed = root.Parse(args);
+// System.CommandLine's own reaction to a parse error (an unknown option, '--size abc', a missing
+// -o) is the error on stderr plus the whole help text, exit code 1. That buries the one line
+// that matters and looks like any other failure, so print only the first error, in the same
+// form as every other error, and use 2, the usual exit code for a bad command line.
+// --help and --version are not errors, so they still reach their own actions below.
+if (parsed.Errors.Count > 0)
+    return CliErrors.BadCommandLine(parsed.Errors[0].Message, parsed.CommandResult);
+return CliErrors.Run(() => parsed.InvokeAsync(invocation).GetAwaiter().GetResult());

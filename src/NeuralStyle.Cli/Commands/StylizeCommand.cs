@@ -30,7 +30,9 @@ public static class StylizeCommand
         using var notice = cancellation.Register(() =>
             Console.Error.WriteLine("neural-style: stopping after this step, then saving the image so far"));
         using var log = parsed.GetValue(options.LogJson) is { } logPath ? new JsonLossLog(logPath) : null;
-        Console.Error.WriteLine($"neural-style: {StylizeOptions.Describe(settings)}");
+        // On stdout with the progress lines: on stderr it came before any error found while loading
+        // the images or weights, and an error must be the only line there.
+        Console.WriteLine($"neural-style: {StylizeOptions.Describe(settings)}");
 
         void SaveSnapshot(int step, TorchSharp.torch.Tensor image) => ImageSaver.Save(image, OutputTarget.ForStep(output, step));
         StyleTransferResult Work(IProgress<IterationReport> screen) => StyleTransferJob.Run(content, [style], settings,

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using NeuralStyle.Cli.Commands;
 using NeuralStyle.Models;
+using NeuralStyle.Tests.Support;
 
 namespace NeuralStyle.Tests.Models;
 
@@ -125,7 +125,7 @@ public sealed class ModelsCommandTests : IAsyncLifetime
             var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
             while (!(File.Exists(part) && new FileInfo(part).Length > 0) && DateTime.UtcNow < deadline)
                 await Task.Delay(50);
-            Assert.Equal(0, Kill(process.Id, Sigterm));
+            CliProcess.Signal(process, CliProcess.Sigterm);
         });
 
         Assert.Equal(130, run.ExitCode);
@@ -138,11 +138,6 @@ public sealed class ModelsCommandTests : IAsyncLifetime
         Assert.False(File.Exists(_cache.Combine("models", "vgg19-dcbb9e9d.pth")));
     }
 
-    private const int Sigterm = 15;
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
-
     private static async Task<(int Exit, string Stdout, string Stderr)> InvokeAsync(RootCommand root, params string[] args)
     {
         var stdout = new StringWriter();
@@ -152,35 +147,13 @@ public sealed class ModelsCommandTests : IAsyncLifetime
         return (exit, stdout.ToString().ReplaceLineEndings("\n"), stderr.ToString());
     }
 
-    private sealed record CliRun(int ExitCode, string Stdout, string[] StderrLines);
-
     private Task<CliRun> RunCliAsync(params string[] args) => RunCliAsync(args, null);
 
-    private async Task<CliRun> RunCliAsync(string[] args, Func<Process, Task>? whileRunning)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "neural-style.dll");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+    private Task<CliRun> RunCliAsync(string[] args, Func<Process, Task>? whileRunning) =>
+        CliProcess.RunAsync(args, new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(dll);
-        foreach (var arg in args)
-            start.ArgumentList.Add(arg);
-        // Only the child's environment is changed; this test process's variables stay untouched.
-        start.Environment["NEURAL_STYLE_CACHE"] = _cache.Path;
-        start.Environment["NEURAL_STYLE_MODEL_BASE_URL"] = _server.BaseUrl.ToString();
-        start.Environment["NO_PROXY"] = "127.0.0.1";
-
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (whileRunning is not null)
-            await whileRunning(process);
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(timeout.Token);
-        var errLines = (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return new CliRun(process.ExitCode, await stdout, errLines);
-    }
+            ["NEURAL_STYLE_CACHE"] = _cache.Path,
+            ["NEURAL_STYLE_MODEL_BASE_URL"] = _server.BaseUrl.ToString(),
+            ["NO_PROXY"] = "127.0.0.1",
+        }, whileRunning, TimeSpan.FromMinutes(2));
 }
