@@ -32,6 +32,10 @@ internal static class OnnxArithmeticOps
         var b = node.Input(1);
         if (node.Int("transA", 0) != 0) a = a.t();
         if (node.Int("transB", 0) != 0) b = b.t();
+        // Checked here because a mismatched matmul can abort the process inside libtorch rather than
+        // surface as a catchable exception.
+        if (a.dim() != 2 || b.dim() != 2 || a.shape[1] != b.shape[0])
+            throw node.Error($"cannot multiply [{string.Join(",", a.shape)}] by [{string.Join(",", b.shape)}] (after transA/transB)");
         var y = a.matmul(b).mul(node.Float("alpha", 1f));
         var c = node.Optional(2);
         if (c is not null) y = y.add(c.mul(node.Float("beta", 1f)));

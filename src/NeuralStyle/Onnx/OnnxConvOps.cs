@@ -14,10 +14,13 @@ internal static class OnnxConvOps
         if (x.dim() != 4 || weight.dim() != 4)
             throw node.Error($"only 2-D convolutions (4-D input and weight) are supported, got input rank {x.dim()}");
 
+        var groups = node.Int("group", 1);
+        // A channel mismatch is reported by node; left to libtorch it is an opaque native error.
+        if (x.shape[1] != weight.shape[1] * groups)
+            throw node.Error($"input has {x.shape[1]} channels, the weight expects {weight.shape[1] * groups}");
         var kernel = node.Ints("kernel_shape") ?? [weight.shape[2], weight.shape[3]];
         var strides = node.Ints("strides") ?? [1, 1];
         var dilations = node.Ints("dilations") ?? [1, 1];
-        var groups = node.Int("group", 1);
         var effectiveKernel = kernel.Select((k, i) => (k - 1) * dilations[i] + 1).ToArray();
         var padding = OnnxPadding.Resolve(node, [x.shape[2], x.shape[3]], effectiveKernel, strides);
 

@@ -60,13 +60,19 @@ public sealed partial class OnnxExecutor : IDisposable
     /// </summary>
     public IReadOnlyDictionary<string, Tensor> Run(Tensor input, IReadOnlyCollection<string> outputs)
     {
+        if (input.dim() != 4 || input.shape[1] != InputChannels)
+            throw new NeuralStyleException(
+                $"{Source} expects input [N, {InputChannels}, H, W], got [{string.Join(", ", input.shape)}]");
+        return RunAnyRank(input, outputs);
+    }
+
+    /// <summary><see cref="Run"/> without the image-shape check, for graphs whose input is not an image.</summary>
+    internal IReadOnlyDictionary<string, Tensor> RunAnyRank(Tensor input, IReadOnlyCollection<string> outputs)
+    {
         var wanted = outputs.Distinct().ToList();
         foreach (var name in wanted)
             if (!HasTensor(name))
                 throw new NeuralStyleException($"{Source} has no tensor named '{name}'");
-        if (input.dim() != 4 || input.shape[1] != InputChannels)
-            throw new NeuralStyleException(
-                $"{Source} expects input [N, {InputChannels}, H, W], got [{string.Join(", ", input.shape)}]");
 
         var plan = Plan(wanted);
         foreach (var index in plan) OnnxOps.RequireSupported(_nodes[index], Source);
