@@ -14,6 +14,14 @@ public static class ResNet18Network
     /// <summary>B, G, R means of the mean image the model was trained with.</summary>
     public static readonly float[] ChannelMeans = [103.06f, 115.90f, 123.15f];
 
+    /// <summary>
+    /// Image sides that are multiples of this run every layer. The export pads its strided 3×3
+    /// convolutions asymmetrically ([1,1,0,0]) but not their 1×1 shortcuts, so at an odd size entering
+    /// layer2/3/4 the two branches of the residual Add differ by one pixel and the Add fails (ONNX
+    /// Runtime fails the same way). Shallower layers work at any size.
+    /// </summary>
+    public const int SizeMultiple = 32;
+
     public static OnnxInputConvention Convention { get; } = new(true, 255f, ChannelMeans, [1f, 1f, 1f]);
 
     /// <summary>Stage outputs (after the stem's ReLU and after each residual stage), by friendly name.</summary>

@@ -34,6 +34,15 @@ public sealed class OnnxGraphBuilder
     public OnnxGraphBuilder RandomWeight(string name, int seed, params long[] dims) =>
         Weight(name, RandomValues(seed, (int)dims.Aggregate(1L, (p, d) => p * d)), dims);
 
+    /// <summary>Like <see cref="Weight"/>, but stored as little-endian raw_data bytes, as most exporters do.</summary>
+    public OnnxGraphBuilder RawWeight(string name, float[] data, params long[] dims)
+    {
+        var tensor = new TensorProto { Name = name, DataType = FloatType, RawData = ByteString.CopyFrom(data.SelectMany(BitConverter.GetBytes).ToArray()) };
+        tensor.Dims.Add(dims);
+        _graph.Initializer.Add(tensor);
+        return this;
+    }
+
     public OnnxGraphBuilder Int64Weight(string name, params long[] values)
     {
         var tensor = new TensorProto { Name = name, DataType = Int64Type };

@@ -76,6 +76,12 @@ public static class OpCases
         ["Constant"] = new(Image, () => G(Image)
             .Node("Constant", [], "c", Tensor("value", FloatTensor("c", [2f, -1f, 0.5f, 3f], 4, 1, 1)))
             .Node("Mul", ["x", "c"], "y").Output("y")),
+        ["Conv weights as raw_data"] = new(Image, () => G(Image).RawWeight("w", RandomValues(20, 2 * 4 * 3 * 3), 2, 4, 3, 3)
+            .RawWeight("b", [0.5f, -0.25f], 2).Node("Conv", ["x", "w", "b"], "y").Output("y")),
+        ["Constant scalars"] = new(Image, () => G(Image)
+            .Node("Constant", [], "c", Tensor("value", FloatTensor("c", [2.5f])))
+            .Node("Constant", [], "d", Float("value_float", -0.75f))
+            .Node("Mul", ["x", "c"], "m").Node("Add", ["m", "d"], "y").Output("y")),
     };
 
     public static TheoryData<string> Names => new(All.Keys);

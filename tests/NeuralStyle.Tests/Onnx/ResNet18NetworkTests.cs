@@ -51,6 +51,19 @@ public class ResNet18NetworkTests
         Assert.True(x.grad!.abs().sum().item<float>() > 0);
     }
 
+    [Fact]
+    public void ExtractLeavesNoTensorsBehindButItsResults()
+    {
+        using var network = ResNet18Network.Create();
+        using var x = torch.rand(1, 3, 64, 64);
+        long Live() => DisposeScopeManager.Statistics.ThreadTotalLiveCount;
+        var before = Live();
+        var outputs = network.Extract(x, ["conv1", "layer2_1", "layer3"]);
+        Assert.Equal(before + 3, Live()); // only the three results are alive: intermediates were freed
+        foreach (var tensor in outputs.Values) tensor.Dispose();
+        Assert.Equal(before, Live());
+    }
+
     private sealed class ToleranceComparer(double tolerance) : IEqualityComparer<float>
     {
         public bool Equals(float a, float b) => Math.Abs(a - b) <= tolerance;
