@@ -1,0 +1,68 @@
+using NeuralStyle.Networks;
+using static TorchSharp.torch;
+
+namespace NeuralStyle.Onnx;
+
+/// <summary>
+/// An ONNX graph as a loss network: friendly layer names (e.g. "layer2") map onto graph tensors
+/// (e.g. "ReLU315_Output_0"). Graph tensor names are accepted too, so any tensor that
+/// <see cref="OnnxInspector"/> lists can be used as a layer. Owns (and disposes) the executor.
+/// </summary>
+public sealed class OnnxFeatureNetwork : IFeatureNetwork
+{
+    private readonly OnnxExecutor _executor;
+    private readonly OnnxInputConvention _convention;
+    private readonly Dictionary<string, string> _tensorOf;
+
+    public string Name { get; }
+    public IReadOnlyList<string> LayerNames { get; }
+
+    /// <param name="layers">Friendly layer name → graph tensor name, shallow to deep.</param>
+    public OnnxFeatureNetwork(string name, OnnxExecutor executor, IReadOnlyList<KeyValuePair<string, string>> layers,
+        OnnxInputConvention convention)
+    {
+        foreach (var (layer, tensor) in layers)
+            if (!executor.HasTensor(tensor))
+                throw new NeuralStyleException($"{name}: layer '{layer}' names tensor '{tensor}', which {executor.Source} does not have");
+        Name = name;
+        _executor = executor;
+        _convention = convention;
+        _tensorOf = layers.ToDictionary(p => p.Key, p => p.Value);
+        LayerNames = layers.Select(p => p.Key).ToList();
+    }
+
+    public Tensor Normalize(Tensor rgb) => _convention.Normalize(rgb);
+    public Tensor Denormalize(Tensor input) => _convention.Denormalize(input);
+
+    /// <summary>The graph tensor a layer name stands for; throws the one-line error for unknown names.</summary>
+    public string TensorFor(string layer)
+    {
+        if (_tensorOf.TryGetValue(layer, out var tensor)) return tensor;
+        if (_executor.HasTensor(layer)) return layer;
+        throw new NeuralStyleException(
+            $"{Name} has no layer '{layer}' (layers are {string.Join(", ", LayerNames)}, or a tensor name from 'models inspect')");
+    }
+
+    public IReadOnlyDictionary<string, Tensor> Extract(Tensor input, IReadOnlyCollection<string> layers)
+    {
+        var tensors = layers.Distinct().ToDictionary(l => l, TensorFor);
+        // The executor evaluates only what these tensors depend on, so deeper layers are never computed.
+        var outputs = _executor.Run(input, tensors.Values.Distinct().ToList());
+        var result = new Dictionary<string, Tensor>();
+        var handedOut = new HashSet<string>();
+        foreach (var (layer, tensor) in tensors)
+            // Two layer names can alias one tensor (layer1 = layer1_1); each caller gets its own handle.
+            result[layer] = handedOut.Add(tensor) ? outputs[tensor] : outputs[tensor].alias();
+        return result;
+    }
+
+    /// <summary>Each named layer's output shape for an input of the given size.</summary>
+    public IReadOnlyDictionary<string, long[]> LayerShapes(long height, long width, IReadOnlyCollection<string>? layers = null)
+    {
+        var tensors = (layers ?? LayerNames).Distinct().ToDictionary(l => l, TensorFor);
+        var shapes = _executor.Shapes(height, width, tensors.Values.Distinct().ToList());
+        return tensors.ToDictionary(p => p.Key, p => shapes[p.Value]);
+    }
+
+    public void Dispose() => _executor.Dispose();
+}
