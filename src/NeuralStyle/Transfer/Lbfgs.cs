@@ -43,9 +43,9 @@ internal sealed class Lbfgs : IDisposable
 
         var direction = TwoLoopDirection(gradient);
         var stepSize = _iteration == 1
-            ? _learningRate * Math.Min(1.0, 1.0 / gradient.abs().sum().item<float>())
+            ? _learningRate * Math.Min(1.0, 1.0 / gradient.abs().sum().ToDouble())
             : _learningRate;
-        var slope = gradient.dot(direction).item<float>();
+        var slope = gradient.dot(direction).ToDouble();
 
         Replace(ref _previousGradient, gradient);
         if (!(slope < 0)) return false; // not a descent direction: nothing sensible to do
@@ -58,7 +58,7 @@ internal sealed class Lbfgs : IDisposable
 
     private void RememberCurvature(Tensor y, Tensor s)
     {
-        var ys = y.dot(s).item<float>();
+        var ys = y.dot(s).ToDouble();
         if (ys <= 1e-10) return; // curvature condition fails: the pair would make H indefinite
         if (_pairs.Count == _history)
         {
@@ -77,14 +77,14 @@ internal sealed class Lbfgs : IDisposable
         var alphas = new double[_pairs.Count];
         for (var i = _pairs.Count - 1; i >= 0; i--)
         {
-            alphas[i] = _pairs[i].Rho * _pairs[i].S.dot(q).item<float>();
+            alphas[i] = _pairs[i].Rho * _pairs[i].S.dot(q).ToDouble();
             q.add_(_pairs[i].Y, alpha: -alphas[i]);
         }
         var (lastS, lastY, _) = _pairs[^1];
-        q.mul_(lastS.dot(lastY).item<float>() / lastY.dot(lastY).item<float>()); // γ = sᵀy / yᵀy
+        q.mul_(lastS.dot(lastY).ToDouble() / lastY.dot(lastY).ToDouble()); // γ = sᵀy / yᵀy
         for (var i = 0; i < _pairs.Count; i++)
         {
-            var beta = _pairs[i].Rho * _pairs[i].Y.dot(q).item<float>();
+            var beta = _pairs[i].Rho * _pairs[i].Y.dot(q).ToDouble();
             q.add_(_pairs[i].S, alpha: alphas[i] - beta);
         }
         return q;
