@@ -16,14 +16,14 @@ public static class StyleTransferBenchmark
         if (c.Threads > 0) torch.set_num_threads(c.Threads);
         var settings = Presets.Gatys with
         {
-            Model = c.Model, Size = c.Size, Optimizer = c.Optimizer, Iterations = c.Warmup + c.Iterations,
+            Model = ModelSpec.Parse(c.Model), Size = c.Size, Optimizer = c.Optimizer, Iterations = c.Warmup + c.Iterations,
             LearningRate = Presets.DefaultLearningRate(c.Optimizer, Presets.Gatys.Space), Threads = c.Threads,
         };
         PeakMemory.Reset();
         using var scope = torch.NewDisposeScope();
         using var network = weightsPath is null
             ? SyntheticVgg.Network(Deepest(settings), settings.Pooling, c.Model)
-            : FeatureNetworks.Create(c.Model, weightsPath, settings.UsedLayers, settings.Pooling);
+            : FeatureNetworks.Create(settings.Model, weightsPath, settings.UsedLayers, settings.Pooling);
         torch.manual_seed(1);
         // Smooth random images: timing does not depend on the picture, only on its size.
         var content = torch.rand(1, 3, c.Size, c.Size);
@@ -38,7 +38,7 @@ public static class StyleTransferBenchmark
     }
 
     private static string Deepest(StyleTransferSettings s) =>
-        VggArchitecture.ForModel(s.Model).Where(l => s.UsedLayers.Contains(l.Name)).MaxBy(l => l.Index)!.Name;
+        VggArchitecture.ForModel(s.Model.Name).Where(l => s.UsedLayers.Contains(l.Name)).MaxBy(l => l.Index)!.Name;
 
     private sealed class Collect(List<IterationReport> into) : IProgress<IterationReport>
     {

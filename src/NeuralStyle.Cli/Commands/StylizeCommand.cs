@@ -20,7 +20,7 @@ public static class StylizeCommand
 
     private static int Run(StylizeOptions options, ParseResult parsed, CancellationToken cancellation)
     {
-        var settings = options.ToSettings(parsed);
+        var settings = options.ToSettings(parsed, notice => Console.WriteLine($"neural-style: {notice}"));
         var output = parsed.GetValue(options.Output)!;
         ImageSaver.CheckTarget(output); // fail now, not after minutes of optimisation
         var content = parsed.GetValue(options.Content)!;

@@ -29,9 +29,10 @@ internal sealed class StylizeOptions
     public readonly Option<string?> Init = new("--init") { Description = "Start image: content, noise or an image file." };
     public readonly Option<long?> Seed = new("--seed") { Description = "Random seed (noise init); same seed and threads give the same image." };
     public readonly Option<int?> SaveEvery = new("--save-every") { Description = "Also save OUTPUT_<step> every N steps." };
-    public readonly Option<string?> Model = new("--model") { Description = "Feature network: vgg19 or vgg16." };
-    public readonly Option<string?> Weights = new("--weights") { Description = "PyTorch checkpoint for the model (default: the model cache)." };
+    public readonly Option<string?> Model = new("--model") { Description = "Loss network: auto (VGG19 if its weights are at hand, else resnet18), vgg19, vgg16, resnet18 (bundled) or onnx:PATH." };
+    public readonly Option<string?> Weights = new("--weights") { Description = "VGG: a PyTorch checkpoint (default: the model cache); resnet18: another ResNet18.onnx." };
     public readonly Option<int?> Threads = new("--threads") { Description = "CPU threads (default: one per core)." };
+    public readonly Option<bool?> ActivationSmoothing = new("--activation-smoothing") { Description = "Softmax over channels before each style Gram matrix (Wang et al. 2021); off by default, see the README." };
     public readonly Option<string?> LogJson = new("--log-json") { Description = "Write one JSON object per step (step, content, style, tv, total, seconds)." };
 
     public void AddTo(Command command)
@@ -41,14 +42,23 @@ internal sealed class StylizeOptions
         foreach (var option in new Option[]
                  {
                      Output, Preset, Size, StyleScale, Iterations, Optimizer, LearningRate, ContentWeight, StyleWeight,
-                     TvWeight, StyleLayers, ContentLayer, Pooling, Init, Seed, SaveEvery, Model, Weights, Threads, LogJson,
+                     TvWeight, StyleLayers, ContentLayer, Pooling, Init, Seed, SaveEvery, Model, Weights, Threads, ActivationSmoothing, LogJson,
                  })
             command.Options.Add(option);
     }
 
-    public StyleTransferSettings ToSettings(ParseResult parsed)
+    /// <param name="notice">Receives a one-line notice when --model auto falls back to the bundled ResNet18.</param>
+    public StyleTransferSettings ToSettings(ParseResult parsed, Action<string> notice)
     {
-        var preset = Presets.Get(parsed.GetValue(Preset)!);
+        var presetName = parsed.GetValue(Preset)!;
+        var weights = parsed.GetValue(Weights);
+        var model = ModelSpec.Parse(parsed.GetValue(Model) ?? "auto").Resolve(weights, null, out var fellBack);
+        if (fellBack)
+            notice("no VGG19 weights found, using the bundled ResNet18; for VGG19 run 'neural-style models download vgg19' or pass --weights PATH");
+        var preset = Presets.ForModel(Presets.Get(presetName), presetName, model);
+        if (model.Family == ModelFamily.Onnx && (parsed.GetValue(StyleLayers) is null || parsed.GetValue(ContentLayer) is null))
+            throw new NeuralStyleException(
+                $"--model {model} needs --style-layers and --content-layer (list its tensors with 'neural-style models inspect {model.OnnxPath}')");
         var optimizer = parsed.GetValue(Optimizer) is { } o ? ParseOptimizer(o) : preset.Optimizer;
         var settings = preset with
         {
@@ -68,9 +78,9 @@ internal sealed class StylizeOptions
             Init = parsed.GetValue(Init) is { } init ? InitialImage.Parse(init) : preset.Init,
             Seed = parsed.GetValue(Seed) ?? preset.Seed,
             SaveEvery = parsed.GetValue(SaveEvery) ?? preset.SaveEvery,
-            Model = parsed.GetValue(Model) ?? preset.Model,
-            WeightsPath = parsed.GetValue(Weights) ?? preset.WeightsPath,
+            WeightsPath = weights ?? preset.WeightsPath,
             Threads = parsed.GetValue(Threads) ?? preset.Threads,
+            ActivationSmoothing = parsed.GetValue(ActivationSmoothing) ?? preset.ActivationSmoothing,
         };
         settings.Validate();
         return settings;

@@ -15,13 +15,15 @@ public sealed class StyleLayerLoss : IDisposable
     public string Layer { get; }
     public double Weight { get; }
     public LossNormalization Normalization { get; }
+    public bool ActivationSmoothing { get; }
 
-    /// <param name="targetGram">A, as <see cref="Gram"/> computes it for this normalisation; copied.</param>
-    public StyleLayerLoss(string layer, double weight, Tensor targetGram, LossNormalization normalization)
+    /// <param name="targetGram">A, as <see cref="Gram"/> computes it for these options; copied.</param>
+    public StyleLayerLoss(string layer, double weight, Tensor targetGram, LossNormalization normalization, bool activationSmoothing = false)
     {
         Layer = layer;
         Weight = weight;
         Normalization = normalization;
+        ActivationSmoothing = activationSmoothing;
         _target = targetGram.detach().clone().DetachFromDisposeScope(); // lives as long as this loss, not the caller's scope
         // A relative error divides by ‖A‖²; the floor keeps an all-zero target (a blank painting) finite.
         _targetScale = normalization == LossNormalization.ScaleFree
@@ -30,14 +32,21 @@ public sealed class StyleLayerLoss : IDisposable
     }
 
     /// <summary>The Gram matrix of a layer output under this loss's normalisation.</summary>
-    public static Tensor Gram(Tensor features, LossNormalization normalization) =>
-        GramMatrix.Compute(features, averageOverPositions: normalization == LossNormalization.ScaleFree);
+    /// <param name="activationSmoothing">Softmax over channels first (Wang et al., CVPR 2021): a few
+    /// huge activations, typical of ResNets, otherwise dominate the Gram matrix.</param>
+    public static Tensor Gram(Tensor features, LossNormalization normalization, bool activationSmoothing = false)
+    {
+        var averaged = normalization == LossNormalization.ScaleFree;
+        if (!activationSmoothing) return GramMatrix.Compute(features, averaged);
+        using var smoothed = features.softmax(dim: -3);
+        return GramMatrix.Compute(smoothed, averaged);
+    }
 
     /// <summary>The weighted style term w·loss for the target image's features at this layer.</summary>
     public Tensor Evaluate(Tensor features)
     {
         using var scope = torch.NewDisposeScope();
-        var gram = Gram(features, Normalization);
+        var gram = Gram(features, Normalization, ActivationSmoothing);
         var meanSquaredError = (gram - _target).square().mean();
         var scale = Normalization == LossNormalization.Tutorial
             ? 1.0 / (features.shape[^3] * features.shape[^2] * features.shape[^1]) // C·H·W of the target

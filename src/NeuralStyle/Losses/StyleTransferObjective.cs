@@ -21,7 +21,7 @@ public sealed class StyleTransferObjective : IDisposable
     /// layer is Σ_i b_i·A_i with the b_i normalised to sum 1.</param>
     public StyleTransferObjective(IFeatureNetwork network, Tensor content, IReadOnlyList<(Tensor Image, double Blend)> styles,
         IReadOnlyList<(string Layer, double Weight)> styleLayers, string contentLayer, LossNormalization normalization,
-        double contentWeight, double styleWeight, double tvWeight)
+        double contentWeight, double styleWeight, double tvWeight, bool activationSmoothing = false)
     {
         if (styles.Count == 0) throw new ArgumentException("at least one style image is needed", nameof(styles));
         var blendSum = styles.Sum(s => s.Blend);
@@ -45,12 +45,12 @@ public sealed class StyleTransferObjective : IDisposable
             var features = network.Extract(image, styleLayerNames);
             foreach (var layer in styleLayerNames)
             {
-                var gram = StyleLayerLoss.Gram(features[layer], normalization).mul_(blend / blendSum);
+                var gram = StyleLayerLoss.Gram(features[layer], normalization, activationSmoothing).mul_(blend / blendSum);
                 blended[layer] = blended.TryGetValue(layer, out var sum) ? sum.add_(gram) : gram;
             }
         }
         foreach (var (layer, weight) in styleLayers)
-            _styleLayers.Add(new StyleLayerLoss(layer, weight, blended[layer], normalization));
+            _styleLayers.Add(new StyleLayerLoss(layer, weight, blended[layer], normalization, activationSmoothing));
     }
 
     /// <summary>Evaluates the loss of an image in the network's input space.</summary>

@@ -1,15 +1,27 @@
 using NeuralStyle.Models;
+using NeuralStyle.Onnx;
 using NeuralStyle.Weights;
 
 namespace NeuralStyle.Networks;
 
-/// <summary>Builds the loss network a run asks for: the model, its weights file, cut after the deepest used layer.</summary>
+/// <summary>Builds the loss network a run asks for: the model, its weights, cut after the deepest used layer.</summary>
 public static class FeatureNetworks
 {
-    /// <param name="model">vgg19 or vgg16.</param>
-    /// <param name="weightsPath">A PyTorch checkpoint, or null to use the model cache.</param>
+    /// <param name="model">A resolved model (not <see cref="ModelFamily.Auto"/>).</param>
+    /// <param name="weightsPath">VGG: a PyTorch checkpoint (null = the model cache). resnet18: another copy
+    /// of ResNet18.onnx (null = the bundled file). Ignored for onnx:PATH.</param>
     /// <param name="layers">Every layer the run reads.</param>
-    public static IFeatureNetwork Create(string model, string? weightsPath, IReadOnlyCollection<string> layers, PoolingKind pooling)
+    /// <param name="pooling">VGG only; ONNX graphs keep their own pooling.</param>
+    public static IFeatureNetwork Create(ModelSpec model, string? weightsPath, IReadOnlyCollection<string> layers, PoolingKind pooling) =>
+        model.Family switch
+        {
+            ModelFamily.Vgg => CreateVgg(model.Name, weightsPath, layers, pooling),
+            ModelFamily.ResNet18 => ResNet18Network.Create(weightsPath),
+            ModelFamily.Onnx => CreateOnnx(model.OnnxPath!),
+            _ => throw new ArgumentException("resolve --model auto before building the network", nameof(model)),
+        };
+
+    private static IFeatureNetwork CreateVgg(string model, string? weightsPath, IReadOnlyCollection<string> layers, PoolingKind pooling)
     {
         var architecture = VggArchitecture.ForModel(model);
         foreach (var layer in layers)
@@ -19,7 +31,7 @@ public static class FeatureNetworks
 
         var path = weightsPath ?? ModelCache.FromEnvironment().TryGetCachedPath(model)
             ?? throw new NeuralStyleException(
-                $"no {model} weights: run 'neural-style models download {model}' once, or pass --weights PATH");
+                $"no {model} weights: run 'neural-style models download {model}' once, or pass --weights PATH (or use --model resnet18, bundled)");
         var stateDict = CheckpointLoader.Load(path);
         try
         {
@@ -28,6 +40,28 @@ public static class FeatureNetworks
         finally
         {
             foreach (var tensor in stateDict.Values) tensor.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Any ONNX CNN. The bundled ResNet18 export is recognised and gets its own preprocessing and layer
+    /// names, so onnx:…/ResNet18.onnx and resnet18 are the same network. Anything else is assumed to
+    /// take torchvision's input (RGB, ImageNet mean/std) and sides that are multiples of 32, as
+    /// ImageNet classifiers that halve their resolution five times need.
+    /// </summary>
+    private static IFeatureNetwork CreateOnnx(string path)
+    {
+        var model = OnnxModelFile.Load(path);
+        if (ResNet18Network.Matches(model)) return ResNet18Network.FromModel(model, path);
+        var executor = new OnnxExecutor(model, path);
+        try
+        {
+            return new OnnxFeatureNetwork(Path.GetFileNameWithoutExtension(path), executor, [], OnnxInputConvention.TorchVision, 32);
+        }
+        catch
+        {
+            executor.Dispose();
+            throw;
         }
     }
 }

@@ -13,6 +13,9 @@ public interface IFeatureNetwork : IDisposable
     /// <summary>Short name for messages, e.g. "vgg19".</summary>
     string Name { get; }
 
+    /// <summary>Image sides must be multiples of this for every layer to work (1 = any size).</summary>
+    int SizeMultiple { get; }
+
     /// <summary>Every layer name this network can return, shallow to deep.</summary>
     IReadOnlyList<string> LayerNames { get; }
 

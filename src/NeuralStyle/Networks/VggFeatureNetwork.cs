@@ -17,6 +17,7 @@ public sealed class VggFeatureNetwork : IFeatureNetwork
     private readonly PoolingKind _pooling;
 
     public string Name { get; }
+    public int SizeMultiple => 1; // pooling floors odd sizes, so any size runs
     public IReadOnlyList<string> LayerNames { get; }
 
     /// <param name="model">vgg19 or vgg16.</param>

@@ -15,16 +15,19 @@ public sealed class OnnxFeatureNetwork : IFeatureNetwork
     private readonly Dictionary<string, string> _tensorOf;
 
     public string Name { get; }
+    public int SizeMultiple { get; }
     public IReadOnlyList<string> LayerNames { get; }
 
     /// <param name="layers">Friendly layer name → graph tensor name, shallow to deep.</param>
+    /// <param name="sizeMultiple">Image sides the graph needs (see <see cref="IFeatureNetwork.SizeMultiple"/>).</param>
     public OnnxFeatureNetwork(string name, OnnxExecutor executor, IReadOnlyList<KeyValuePair<string, string>> layers,
-        OnnxInputConvention convention)
+        OnnxInputConvention convention, int sizeMultiple)
     {
         foreach (var (layer, tensor) in layers)
             if (!executor.HasTensor(tensor))
                 throw new NeuralStyleException($"{name}: layer '{layer}' names tensor '{tensor}', which {executor.Source} does not have");
         Name = name;
+        SizeMultiple = sizeMultiple;
         _executor = executor;
         _convention = convention;
         _tensorOf = layers.ToDictionary(p => p.Key, p => p.Value);

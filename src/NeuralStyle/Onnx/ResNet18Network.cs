@@ -45,12 +45,26 @@ public static class ResNet18Network
         if (!File.Exists(path))
             throw new NeuralStyleException(
                 $"the ResNet18 model is missing: expected '{path}' (it ships with the build via the Microsoft.ML.DnnImageFeaturizer.ResNet18 package; rebuild to restore it)");
-        var model = OnnxModelFile.Load(path);
+        return FromModel(OnnxModelFile.Load(path), path);
+    }
+
+    /// <summary>True when a loaded ONNX model is this ResNet18 export (same input and stage tensors),
+    /// so <c>--model onnx:…/ResNet18.onnx</c> gets the same preprocessing and layer names as resnet18.</summary>
+    public static bool Matches(ModelProto model)
+    {
+        var tensors = model.Graph.Node.SelectMany(n => n.Output).ToHashSet();
+        return model.Graph.Input.Any(i => i.Name == InputName) && Stages.All(s => tensors.Contains(s.Value));
+    }
+
+    public const string InputName = "Input247";
+
+    public static OnnxFeatureNetwork FromModel(ModelProto model, string path)
+    {
         var layers = Layers(model.Graph, path);
         var executor = new OnnxExecutor(model, path);
         try
         {
-            return new OnnxFeatureNetwork(Name, executor, layers, Convention);
+            return new OnnxFeatureNetwork(Name, executor, layers, Convention, SizeMultiple);
         }
         catch
         {

@@ -73,4 +73,27 @@ public static class Presets
         OptimizerKind.Lbfgs => 1,
         _ => space == ImageSpace.Normalized ? 0.02 : 0.005,
     };
+
+    /// <summary>
+    /// A preset's settings for the network the run uses. The presets are written for VGG; the
+    /// bundled ResNet18 has its own layers and weights (chosen by comparing results, see the README);
+    /// a custom ONNX network has no known layers, so the user names them.
+    /// </summary>
+    public static StyleTransferSettings ForModel(StyleTransferSettings preset, string presetName, ModelSpec model) =>
+        model.Family switch
+        {
+            ModelFamily.ResNet18 when presetName == "seed" => throw new NeuralStyleException(
+                "--preset seed is the VGG tutorial (conv1_1…conv5_1); use it with --model vgg19 or vgg16"),
+            ModelFamily.ResNet18 => preset with
+            {
+                Model = model,
+                StyleLayers = [new("conv1", 0.2), new("layer1", 0.2), new("layer2", 0.2), new("layer3", 0.2), new("layer4", 0.2)],
+                ContentLayer = "layer3",
+                StyleWeight = 10,
+                TvWeight = 0.1,
+                Iterations = 300,
+            },
+            ModelFamily.Onnx => preset with { Model = model, StyleLayers = [], ContentLayer = "" },
+            _ => preset with { Model = model },
+        };
 }

@@ -33,7 +33,7 @@ public static class StyleTransferRunner
         {
             objective = new StyleTransferObjective(network, normalizedContent, normalizedStyles,
                 settings.StyleLayers.Select(l => (l.Layer, l.Weight)).ToList(), settings.ContentLayer,
-                settings.Normalization, settings.ContentWeight, settings.StyleWeight, settings.TvWeight);
+                settings.Normalization, settings.ContentWeight, settings.StyleWeight, settings.TvWeight, settings.ActivationSmoothing);
         }
         finally
         {

@@ -22,12 +22,14 @@ public sealed record StyleTransferSettings
     public string ContentLayer { get; init; } = "";
     public PoolingKind Pooling { get; init; }
     public LossNormalization Normalization { get; init; }
+    /// <summary>Softmax over channels before each style Gram matrix (<c>--activation-smoothing</c>).</summary>
+    public bool ActivationSmoothing { get; init; }
     public ImageSpace Space { get; init; }
     public InitialImage Init { get; init; } = InitialImage.Content;
     public long Seed { get; init; }
     /// <summary>Save an intermediate image every N iterations (0 = never).</summary>
     public int SaveEvery { get; init; }
-    public string Model { get; init; } = "vgg19";
+    public ModelSpec Model { get; init; } = ModelSpec.Auto;
     /// <summary>A PyTorch checkpoint; null = the model cache.</summary>
     public string? WeightsPath { get; init; }
     /// <summary>Intra-op threads for libtorch; 0 = libtorch's default (one per core).</summary>

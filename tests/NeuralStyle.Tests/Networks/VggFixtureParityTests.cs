@@ -61,7 +61,7 @@ public class VggFixtureParityTests
     public void PartialWeightsFailClearlyForDeeperLayers()
     {
         var path = SharedFiles.Fixture("vgg19-partial-conv3_4.pth");
-        var e = Assert.Throws<NeuralStyleException>(() => FeatureNetworks.Create("vgg19", path, ["relu1_1", "conv4_1"], PoolingKind.Max));
+        var e = Assert.Throws<NeuralStyleException>(() => FeatureNetworks.Create(ModelSpec.Vgg19, path, ["relu1_1", "conv4_1"], PoolingKind.Max));
         Assert.Contains("features.19.weight", e.Message);
         Assert.Contains("conv4_1", e.Message);
         Assert.DoesNotContain('\n', e.Message);
