@@ -1,4 +1,5 @@
 using NeuralStyle.Imaging;
+using NeuralStyle.Networks;
 using NeuralStyle.Tests.Support;
 using NeuralStyle.Transfer;
 
@@ -18,7 +19,7 @@ public class EndToEndFixtureTests
         {
             Size = 64, Iterations = 20, Optimizer = optimizer, StyleLayers = ShallowReluLayers, ContentLayer = "relu3_2",
             LearningRate = Presets.DefaultLearningRate(optimizer, Presets.Gatys.Space), Threads = 2,
-            WeightsPath = SharedFiles.Fixture("vgg19-partial-conv3_4.pth"),
+            Model = ModelSpec.Vgg19, WeightsPath = SharedFiles.Fixture("vgg19-partial-conv3_4.pth"),
         };
         var reports = Run(settings, out var image);
         using (image)
@@ -41,7 +42,7 @@ public class EndToEndFixtureTests
         {
             Size = 64, Iterations = 20, LearningRate = 0.05, Threads = 2,
             StyleLayers = LayerWeights.Parse("conv1_1=1,conv2_1=0.75,conv3_1=0.2"), ContentLayer = "conv3_2",
-            WeightsPath = SharedFiles.Fixture("vgg19-partial-conv3_4-legacy.pth"),
+            Model = ModelSpec.Vgg19, WeightsPath = SharedFiles.Fixture("vgg19-partial-conv3_4-legacy.pth"),
         };
         var reports = Run(settings, out var image);
         image.Dispose();
@@ -55,7 +56,7 @@ public class EndToEndFixtureTests
         var settings = Presets.Gatys with
         {
             Size = 48, Iterations = 15, Init = InitialImage.Noise, Seed = 11, StyleLayers = ShallowReluLayers,
-            ContentLayer = "relu3_2", StyleWeight = 0.1, Threads = 2, WeightsPath = SharedFiles.Fixture("vgg19-partial-conv3_4.pth"),
+            ContentLayer = "relu3_2", StyleWeight = 0.1, Threads = 2, Model = ModelSpec.Vgg19, WeightsPath = SharedFiles.Fixture("vgg19-partial-conv3_4.pth"),
         };
         var reports = Run(settings, out var image);
         image.Dispose();
