@@ -17,6 +17,7 @@ public static class ModelsCommand
         var models = new Command("models", "Download and list feature-network weights.");
         models.Subcommands.Add(CreateDownload(catalog, getEnvironmentVariable));
         models.Subcommands.Add(CreateList(catalog, getEnvironmentVariable));
+        models.Subcommands.Add(ModelsInspectCommand.Create());
         return models;
     }
 
