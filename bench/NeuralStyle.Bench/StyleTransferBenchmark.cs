@@ -14,16 +14,18 @@ public static class StyleTransferBenchmark
     public static BenchmarkResult Measure(BenchmarkCase c, string? weightsPath)
     {
         if (c.Threads > 0) torch.set_num_threads(c.Threads);
-        var settings = Presets.Gatys with
+        var model = ModelSpec.Parse(c.Model);
+        var settings = Presets.ForModel(Presets.Gatys, "gatys", model) with
         {
-            Model = ModelSpec.Parse(c.Model), Size = c.Size, Optimizer = c.Optimizer, Iterations = c.Warmup + c.Iterations,
+            Size = c.Size, Optimizer = c.Optimizer, Iterations = c.Warmup + c.Iterations,
             LearningRate = Presets.DefaultLearningRate(c.Optimizer, Presets.Gatys.Space), Threads = c.Threads,
         };
         PeakMemory.Reset();
         using var scope = torch.NewDisposeScope();
-        using var network = weightsPath is null
-            ? SyntheticVgg.Network(Deepest(settings), settings.Pooling, c.Model)
-            : FeatureNetworks.Create(settings.Model, weightsPath, settings.UsedLayers, settings.Pooling);
+        // VGG without a weights file: synthetic weights of the real shapes. ResNet18 is bundled.
+        using var network = model.Family == ModelFamily.Vgg && weightsPath is null
+            ? SyntheticVgg.Network(Deepest(settings), settings.Pooling, model.Name)
+            : FeatureNetworks.Create(model, weightsPath, settings.UsedLayers, settings.Pooling);
         torch.manual_seed(1);
         // Smooth random images: timing does not depend on the picture, only on its size.
         var content = torch.rand(1, 3, c.Size, c.Size);

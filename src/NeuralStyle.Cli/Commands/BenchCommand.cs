@@ -10,7 +10,7 @@ public static class BenchCommand
 {
     public static Command Create()
     {
-        var model = new Option<string>("--model") { Description = "vgg19 or vgg16.", DefaultValueFactory = _ => "vgg19" };
+        var model = new Option<string>("--model") { Description = "vgg19, vgg16 or resnet18.", DefaultValueFactory = _ => "vgg19" };
         var sizes = new Option<string>("--sizes") { Description = "Comma-separated square image sizes.", DefaultValueFactory = _ => "256,512" };
         var threads = new Option<string>("--threads") { Description = "Comma-separated thread counts (0 = libtorch default).", DefaultValueFactory = _ => "0" };
         var optimizer = new Option<string>("--optimizer") { Description = "lbfgs or adam.", DefaultValueFactory = _ => "lbfgs" };
@@ -25,9 +25,9 @@ public static class BenchCommand
             var weightsPath = parsed.GetValue(weights);
             if (parsed.GetValue(iterations) < 1) throw new NeuralStyleException("--iterations must be ≥ 1");
             if (parsed.GetValue(warmup) < 0) throw new NeuralStyleException("--warmup must be ≥ 0");
-            Console.WriteLine(weightsPath is null
-                ? "weights: synthetic (random values, real shapes; speed and memory do not depend on the values)"
-                : $"weights: {weightsPath}");
+            Console.WriteLine(weightsPath is not null ? $"weights: {weightsPath}"
+                : parsed.GetValue(model) == "resnet18" ? "weights: the bundled ResNet18"
+                : "weights: synthetic (random values, real shapes; speed and memory do not depend on the values)");
             Console.WriteLine($"cpu: {Environment.ProcessorCount} logical cores; loss: gatys preset layers; optimizer: {kind.ToString().ToLowerInvariant()}");
             Console.WriteLine("model   size  threads  s/iter   peak MiB   loss first → last");
             foreach (var size in Ints(parsed.GetValue(sizes)!, "--sizes"))
