@@ -5,13 +5,13 @@ using NeuralStyle.Transfer;
 
 namespace NeuralStyle.Cli.Commands;
 
-/// <summary><c>neural-style stylize CONTENT STYLE -o OUT.png [options]</c>.</summary>
+/// <summary><c>neural-style stylize CONTENT STYLE… -o OUT.png [options]</c>.</summary>
 public static class StylizeCommand
 {
     public static Command Create()
     {
         var options = new StylizeOptions();
-        var command = new Command("stylize", "Render CONTENT in the style of STYLE and write the result to --output.");
+        var command = new Command("stylize", "Render CONTENT in the style of STYLE (several are blended) and write the result to --output.");
         options.AddTo(command);
         // On a worker thread, so System.CommandLine can watch for Ctrl-C while a run is under way.
         command.SetAction((parsed, cancellation) => Task.Run(() => Run(options, parsed, cancellation)));
@@ -24,7 +24,8 @@ public static class StylizeCommand
         var output = parsed.GetValue(options.Output)!;
         ImageSaver.CheckTarget(output); // fail now, not after minutes of optimisation
         var content = parsed.GetValue(options.Content)!;
-        var style = parsed.GetValue(options.Style)!;
+        var styles = parsed.GetValue(options.Style)!;
+        var blend = options.BlendWeights(parsed);
 
         // Ctrl-C/SIGTERM cancel the token (see Program.cs); the run stops after its current step.
         using var notice = cancellation.Register(() =>
@@ -35,7 +36,7 @@ public static class StylizeCommand
         Console.WriteLine($"neural-style: {StylizeOptions.Describe(settings)}");
 
         void SaveSnapshot(int step, TorchSharp.torch.Tensor image) => ImageSaver.Save(image, OutputTarget.ForStep(output, step));
-        StyleTransferResult Work(IProgress<IterationReport> screen) => StyleTransferJob.Run(content, [style], settings,
+        StyleTransferResult Work(IProgress<IterationReport> screen) => StyleTransferJob.Run(content, styles, settings, blend,
             progress: new ProgressFanOut<IterationReport>(screen, log), snapshot: SaveSnapshot, cancellation: cancellation);
 
         using var result = Console.IsOutputRedirected || Console.IsErrorRedirected
