@@ -1,6 +1,7 @@
 using System.CommandLine;
 using NeuralStyle.Cli.Progress;
 using NeuralStyle.Imaging;
+using NeuralStyle.Reports;
 using NeuralStyle.Transfer;
 
 namespace NeuralStyle.Cli.Commands;
@@ -23,6 +24,11 @@ public static class StylizeCommand
         var settings = options.ToSettings(parsed, notice => Console.WriteLine($"neural-style: {notice}"));
         var output = parsed.GetValue(options.Output)!;
         ImageSaver.CheckTarget(output); // fail now, not after minutes of optimisation
+        var sheetPath = parsed.GetValue(options.ContactSheet);
+        var plotPath = parsed.GetValue(options.PlotLosses);
+        if (sheetPath is not null) ContactSheet.CheckTarget("--contact-sheet", sheetPath);
+        if (plotPath is not null) ContactSheet.CheckTarget("--plot-losses", plotPath);
+        var history = plotPath is null ? null : new LossHistory();
         var content = parsed.GetValue(options.Content)!;
         var styles = parsed.GetValue(options.Style)!;
         var blend = options.BlendWeights(parsed);
@@ -37,13 +43,15 @@ public static class StylizeCommand
 
         void SaveSnapshot(int step, TorchSharp.torch.Tensor image) => ImageSaver.Save(image, OutputTarget.ForStep(output, step));
         StyleTransferResult Work(IProgress<IterationReport> screen) => StyleTransferJob.Run(content, styles, settings, blend,
-            progress: new ProgressFanOut<IterationReport>(screen, log), snapshot: SaveSnapshot, cancellation: cancellation);
+            progress: new ProgressFanOut<IterationReport>(screen, log, history), snapshot: SaveSnapshot, cancellation: cancellation);
 
         using var result = Console.IsOutputRedirected || Console.IsErrorRedirected
             ? Work(new PlainProgress(Console.Out))
             : LiveProgress.Show(settings.Iterations, Work);
 
         ImageSaver.Save(result.Image, output);
+        if (sheetPath is not null) ContactSheet.SaveForRun(sheetPath, content, styles, result.Image);
+        if (plotPath is not null) LossPlot.Save(plotPath, history!.Reports);
         if (result.Cancelled)
         {
             Console.Error.WriteLine($"neural-style: interrupted after {result.StepsCompleted} steps; saved the image so far to {output}");

@@ -39,6 +39,8 @@ internal sealed class StylizeOptions
     public readonly Option<string?> StyleLoss = new("--style-loss") { Description = "Style statistic: gram (default), mean-cov (feature mean and covariance) or wasserstein (W2 between Gaussian fits)." };
     public readonly Option<double?> Ema = new("--ema") { Description = "Output an exponential moving average of the iterates with this decay, e.g. 0.9 (default off)." };
     public readonly Option<string[]> MaskPairs = new("--mask-pairs") { Description = "Spatial control: MASK:STYLE pairs; the white part of each content-sized mask takes its painting, the rest the STYLE images.", AllowMultipleArgumentsPerToken = true };
+    public readonly Option<string?> ContactSheet = new("--contact-sheet") { Description = "Also write a PNG with the content, style(s) and result side by side, labelled." };
+    public readonly Option<string?> PlotLosses = new("--plot-losses") { Description = "Also write a PNG of the loss curves per term." };
     public readonly Option<string?> LogJson = new("--log-json") { Description = "Write one JSON object per step (step, content, style, tv, total, seconds)." };
 
     public StylizeOptions()
@@ -59,7 +61,7 @@ internal sealed class StylizeOptions
         foreach (var option in new Option[]
                  {
                      Output, Preset, Size, StyleScale, StyleBlend, Iterations, Optimizer, LearningRate, ContentWeight, StyleWeight,
-                     TvWeight, StyleLayers, ContentLayer, Pooling, Init, Seed, SaveEvery, Model, Weights, Threads, ActivationSmoothing, PreserveColor, StyleLoss, Ema, MaskPairs, LogJson,
+                     TvWeight, StyleLayers, ContentLayer, Pooling, Init, Seed, SaveEvery, Model, Weights, Threads, ActivationSmoothing, PreserveColor, StyleLoss, Ema, MaskPairs, ContactSheet, PlotLosses, LogJson,
                  })
             command.Options.Add(option);
     }
