@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using NeuralStyle.Losses;
 using NeuralStyle.Networks;
 using NeuralStyle.Transfer;
 
@@ -12,11 +13,12 @@ namespace NeuralStyle.Cli.Commands;
 internal sealed class StylizeOptions
 {
     public readonly Argument<string> Content = new("CONTENT") { Description = "The photo to restyle." };
-    public readonly Argument<string> Style = new("STYLE") { Description = "The painting whose style to use." };
+    public readonly Argument<string[]> Style = new("STYLE") { Description = "The painting(s) whose style to use; several are blended (see --style-blend).", Arity = ArgumentArity.OneOrMore };
+    public readonly Option<string?> StyleBlend = new("--style-blend") { Description = "Blend weights of the style images, e.g. 0.7,0.3 (normalised to sum 1; default equal)." };
     public readonly Option<string> Output = new("--output", "-o") { Description = "Output image (.png, .jpg, .webp).", Required = true };
     public readonly Option<string> Preset = new("--preset") { Description = "gatys (default: Gatys et al. 2016, L-BFGS, 512 px) or seed (the seed tutorial, Adam, 400 px).", DefaultValueFactory = _ => "gatys" };
     public readonly Option<int?> Size = new("--size") { Description = "Longest side of the output in pixels." };
-    public readonly Option<double?> StyleScale = new("--style-scale") { Description = "Style image size relative to the output (1 = same longest side)." };
+    public readonly Option<string?> StyleScale = new("--style-scale") { Description = "Style image size relative to the output (1 = same longest side); one value, or one per style image (0.5,2)." };
     public readonly Option<int?> Iterations = new("--iterations") { Description = "Optimisation steps." };
     public readonly Option<string?> Optimizer = new("--optimizer") { Description = "lbfgs or adam." };
     public readonly Option<double?> LearningRate = new("--learning-rate") { Description = "Optimiser step size." };
@@ -26,14 +28,31 @@ internal sealed class StylizeOptions
     public readonly Option<string?> StyleLayers = new("--style-layers") { Description = "Style layers and their weights, e.g. conv1_1=1,conv2_1=0.75." };
     public readonly Option<string?> ContentLayer = new("--content-layer") { Description = "The content layer, e.g. relu4_2." };
     public readonly Option<string?> Pooling = new("--pooling") { Description = "max or avg." };
-    public readonly Option<string?> Init = new("--init") { Description = "Start image: content, noise or an image file." };
+    public readonly Option<string?> Init = new("--init") { Description = "Start image: content, noise, noise-blend:A (A = share of noise, 0..1) or an image file." };
     public readonly Option<long?> Seed = new("--seed") { Description = "Random seed (noise init); same seed and threads give the same image." };
     public readonly Option<int?> SaveEvery = new("--save-every") { Description = "Also save OUTPUT_<step> every N steps." };
     public readonly Option<string?> Model = new("--model") { Description = "Loss network: auto (VGG19 if its weights are at hand, else resnet18), vgg19, vgg16, resnet18 (bundled) or onnx:PATH." };
     public readonly Option<string?> Weights = new("--weights") { Description = "VGG: a PyTorch checkpoint (default: the model cache); resnet18: another ResNet18.onnx." };
     public readonly Option<int?> Threads = new("--threads") { Description = "CPU threads (default: one per core)." };
     public readonly Option<bool?> ActivationSmoothing = new("--activation-smoothing") { Description = "Softmax over channels before each style Gram matrix (Wang et al. 2021); off by default, see the README." };
+    public readonly Option<string?> PreserveColor = new("--preserve-color") { Description = "Keep the photo's colours: none (default), luminance (style on luminance only, photo's chroma) or histogram (painting recoloured to the photo's colour mean and covariance)." };
+    public readonly Option<string?> StyleLoss = new("--style-loss") { Description = "Style statistic: gram (default), mean-cov (feature mean and covariance) or wasserstein (W2 between Gaussian fits)." };
+    public readonly Option<double?> Ema = new("--ema") { Description = "Output an exponential moving average of the iterates with this decay, e.g. 0.9 (default off)." };
+    public readonly Option<string[]> MaskPairs = new("--mask-pairs") { Description = "Spatial control: MASK:STYLE pairs; the white part of each content-sized mask takes its painting, the rest the STYLE images.", AllowMultipleArgumentsPerToken = true };
+    public readonly Option<string?> ContactSheet = new("--contact-sheet") { Description = "Also write a PNG with the content, style(s) and result side by side, labelled." };
+    public readonly Option<string?> PlotLosses = new("--plot-losses") { Description = "Also write a PNG of the loss curves per term." };
     public readonly Option<string?> LogJson = new("--log-json") { Description = "Write one JSON object per step (step, content, style, tv, total, seconds)." };
+
+    public StylizeOptions()
+    {
+        // STYLE takes any number of values, so System.CommandLine hands it unknown options too; refuse
+        // those as it would for a single STYLE, rather than reading "--typo" as a painting's file name.
+        Style.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens.Where(t => t.Value.StartsWith('-') && t.Value.Length > 1))
+                result.AddError($"Unrecognized command or argument '{token.Value}'.");
+        });
+    }
 
     public void AddTo(Command command)
     {
@@ -41,8 +60,8 @@ internal sealed class StylizeOptions
         command.Arguments.Add(Style);
         foreach (var option in new Option[]
                  {
-                     Output, Preset, Size, StyleScale, Iterations, Optimizer, LearningRate, ContentWeight, StyleWeight,
-                     TvWeight, StyleLayers, ContentLayer, Pooling, Init, Seed, SaveEvery, Model, Weights, Threads, ActivationSmoothing, LogJson,
+                     Output, Preset, Size, StyleScale, StyleBlend, Iterations, Optimizer, LearningRate, ContentWeight, StyleWeight,
+                     TvWeight, StyleLayers, ContentLayer, Pooling, Init, Seed, SaveEvery, Model, Weights, Threads, ActivationSmoothing, PreserveColor, StyleLoss, Ema, MaskPairs, ContactSheet, PlotLosses, LogJson,
                  })
             command.Options.Add(option);
     }
@@ -63,7 +82,9 @@ internal sealed class StylizeOptions
         var settings = preset with
         {
             Size = parsed.GetValue(Size) ?? preset.Size,
-            StyleScale = parsed.GetValue(StyleScale) ?? preset.StyleScale,
+            StyleScales = parsed.GetValue(StyleScale) is { } scales
+                ? NumberList.PerStyle("--style-scale", NumberList.Parse("--style-scale", scales), StyleCount(parsed))
+                : preset.StyleScales,
             Iterations = parsed.GetValue(Iterations) ?? preset.Iterations,
             Optimizer = optimizer,
             // A preset's learning rate belongs to its optimiser; switching optimiser switches default.
@@ -81,9 +102,27 @@ internal sealed class StylizeOptions
             WeightsPath = weights ?? preset.WeightsPath,
             Threads = parsed.GetValue(Threads) ?? preset.Threads,
             ActivationSmoothing = parsed.GetValue(ActivationSmoothing) ?? preset.ActivationSmoothing,
+            StyleLoss = parsed.GetValue(StyleLoss) is { } loss ? ParseStyleLoss(loss) : preset.StyleLoss,
+            EmaDecay = parsed.GetValue(Ema) ?? preset.EmaDecay,
+            MaskPairs = parsed.GetValue(MaskPairs) is { Length: > 0 } pairs ? pairs.Select(MaskPair.Parse).ToList() : preset.MaskPairs,
+            PreserveColor = parsed.GetValue(PreserveColor) is { } color ? ParseColor(color) : preset.PreserveColor,
         };
         settings.Validate();
         return settings;
+    }
+
+    private int StyleCount(ParseResult parsed) => parsed.GetValue(Style)?.Length ?? 1;
+
+    /// <summary>The <c>--style-blend</c> weights, one per style image (null = equal weights); the library normalises them.</summary>
+    public IReadOnlyList<double>? BlendWeights(ParseResult parsed)
+    {
+        if (parsed.GetValue(StyleBlend) is not { } text) return null;
+        var weights = NumberList.Parse("--style-blend", text);
+        if (weights.Count != StyleCount(parsed))
+            throw new NeuralStyleException($"--style-blend: {weights.Count} weights for {StyleCount(parsed)} style images");
+        if (weights.Any(w => w < 0) || !(weights.Sum() > 0))
+            throw new NeuralStyleException("--style-blend: weights must be ≥ 0 and not all 0");
+        return weights;
     }
 
     private static OptimizerKind ParseOptimizer(string text) => text.ToLowerInvariant() switch
@@ -91,6 +130,22 @@ internal sealed class StylizeOptions
         "lbfgs" or "l-bfgs" => OptimizerKind.Lbfgs,
         "adam" => OptimizerKind.Adam,
         _ => throw new NeuralStyleException($"--optimizer must be lbfgs or adam, not '{text}'"),
+    };
+
+    private static StyleLossKind ParseStyleLoss(string text) => text.ToLowerInvariant() switch
+    {
+        "gram" => StyleLossKind.Gram,
+        "mean-cov" => StyleLossKind.MeanCov,
+        "wasserstein" => StyleLossKind.Wasserstein,
+        _ => throw new NeuralStyleException($"--style-loss must be gram, mean-cov or wasserstein, not '{text}'"),
+    };
+
+    private static ColorPreservation ParseColor(string text) => text.ToLowerInvariant() switch
+    {
+        "none" => ColorPreservation.None,
+        "luminance" => ColorPreservation.Luminance,
+        "histogram" => ColorPreservation.Histogram,
+        _ => throw new NeuralStyleException($"--preserve-color must be none, luminance or histogram, not '{text}'"),
     };
 
     private static PoolingKind ParsePooling(string text) => text.ToLowerInvariant() switch

@@ -7,7 +7,7 @@ namespace NeuralStyle.Losses;
 /// The style term of one layer: how far the target image's Gram matrix is from the painting's.
 /// Holds the painting's Gram matrix A, computed once; see <see cref="LossNormalization"/> for the formulas.
 /// </summary>
-public sealed class StyleLayerLoss : IDisposable
+public sealed class StyleLayerLoss : IStyleTerm
 {
     private readonly Tensor _target;
     private readonly double _targetScale;

@@ -12,16 +12,19 @@ public sealed class StyleTransferObjective : IDisposable
 {
     private readonly IFeatureNetwork _network;
     private readonly ContentLoss _content;
-    private readonly List<StyleLayerLoss> _styleLayers = new();
+    private readonly List<IStyleTerm> _styleLayers = new();
     private readonly string[] _layers;
     private readonly double _contentWeight, _styleWeight, _tvWeight;
 
     /// <param name="content">Content photo in the network's input space, [1,3,H,W].</param>
     /// <param name="styles">Paintings in the network's input space with blend weights; the target Gram of a
     /// layer is Σ_i b_i·A_i with the b_i normalised to sum 1.</param>
+    /// <param name="regions">Spatial control: masks [1,1,H,W] at the content's size with their own paintings
+    /// (network input space); the part of the image no mask covers gets <paramref name="styles"/>. See <see cref="MaskedStyle"/>.</param>
     public StyleTransferObjective(IFeatureNetwork network, Tensor content, IReadOnlyList<(Tensor Image, double Blend)> styles,
         IReadOnlyList<(string Layer, double Weight)> styleLayers, string contentLayer, LossNormalization normalization,
-        double contentWeight, double styleWeight, double tvWeight, bool activationSmoothing = false)
+        double contentWeight, double styleWeight, double tvWeight, bool activationSmoothing = false,
+        StyleLossKind styleLoss = StyleLossKind.Gram, IReadOnlyList<(Tensor Mask, Tensor Image)>? regions = null)
     {
         if (styles.Count == 0) throw new ArgumentException("at least one style image is needed", nameof(styles));
         var blendSum = styles.Sum(s => s.Blend);
@@ -39,18 +42,25 @@ public sealed class StyleTransferObjective : IDisposable
         _content = new ContentLoss(contentLayer, contentFeatures[contentLayer], normalization);
 
         var styleLayerNames = styleLayers.Select(l => l.Layer).ToArray();
-        var blended = new Dictionary<string, Tensor>();
+        // Each painting's statistics (its Gram matrix, or its mean and covariance), blended linearly.
+        var blended = new Dictionary<string, Tensor[]>();
         foreach (var (image, blend) in styles)
         {
             var features = network.Extract(image, styleLayerNames);
             foreach (var layer in styleLayerNames)
             {
-                var gram = StyleLayerLoss.Gram(features[layer], normalization, activationSmoothing).mul_(blend / blendSum);
-                blended[layer] = blended.TryGetValue(layer, out var sum) ? sum.add_(gram) : gram;
+                var stats = StyleTerms.Statistics(styleLoss, features[layer], normalization, activationSmoothing);
+                foreach (var s in stats) s.mul_(blend / blendSum);
+                blended[layer] = blended.TryGetValue(layer, out var sum) ? sum.Zip(stats, (a, b) => a.add_(b)).ToArray() : stats;
             }
         }
+        if (regions is { Count: > 0 })
+        {
+            _styleLayers.AddRange(MaskedStyle.Terms(network, content, regions, blended, styleLayers, normalization, styleLoss, activationSmoothing));
+            return;
+        }
         foreach (var (layer, weight) in styleLayers)
-            _styleLayers.Add(new StyleLayerLoss(layer, weight, blended[layer], normalization, activationSmoothing));
+            _styleLayers.Add(StyleTerms.Create(styleLoss, layer, weight, blended[layer], normalization, activationSmoothing));
     }
 
     /// <summary>Evaluates the loss of an image in the network's input space.</summary>

@@ -22,23 +22,38 @@ public static class StyleTransferJob
         if (stylePaths.Count == 0) throw new NeuralStyleException("give at least one style image");
         if (styleBlend is not null && styleBlend.Count != stylePaths.Count)
             throw new NeuralStyleException($"{stylePaths.Count} style images but {styleBlend.Count} blend weights");
+        if (settings.StyleScales is not null && settings.StyleScales.Count != stylePaths.Count)
+            throw new NeuralStyleException($"{stylePaths.Count} style images but {settings.StyleScales.Count} style scales");
         if (settings.Threads > 0) torch.set_num_threads(settings.Threads);
 
         using var network = FeatureNetworks.Create(settings.Model, settings.WeightsPath, settings.UsedLayers, settings.Pooling);
         using var scope = torch.NewDisposeScope();
         var contentSize = FitTo(network, ImageLoader.ReadSize(contentPath).WithLongestSide(settings.Size));
         var content = ImageLoader.Load(contentPath, contentSize.Width, contentSize.Height);
-        var styleSide = Math.Max(1, (int)Math.Round(settings.Size * settings.StyleScale));
         var styles = stylePaths.Select((path, i) =>
         {
+            var styleSide = Math.Max(1, (int)Math.Round(settings.Size * (settings.StyleScales?[i] ?? settings.StyleScale)));
             var size = FitTo(network, ImageLoader.ReadSize(path).WithLongestSide(styleSide));
             return (ImageLoader.Load(path, size.Width, size.Height), styleBlend?[i] ?? 1.0);
+        }).ToList();
+        // Mask styles are sized like the others (with the first style scale when there are several).
+        var regionSide = Math.Max(1, (int)Math.Round(settings.Size * (settings.StyleScales?[0] ?? settings.StyleScale)));
+        var regions = settings.MaskPairs.Select(pair =>
+        {
+            var size = FitTo(network, ImageLoader.ReadSize(pair.StylePath).WithLongestSide(regionSide));
+            return (Mask: pair.LoadMask(contentSize.Width, contentSize.Height), Image: ImageLoader.Load(pair.StylePath, size.Width, size.Height));
         }).ToList();
         var initial = settings.Init.Kind == InitialImageKind.File
             ? ImageLoader.Load(settings.Init.Path!, contentSize.Width, contentSize.Height)
             : null;
 
-        var result = StyleTransferRunner.Run(network, settings, content, styles, initial, progress, snapshot, cancellation);
+        var color = new ColorStage(settings.PreserveColor, content);
+        var regionStyles = color.Styles(regions.Select(r => (r.Image, 1.0)).ToList());
+        var controlled = regions.Count == 0 ? null : regions.Select((r, k) => (r.Mask, regionStyles[k].Image)).ToList();
+        var result = StyleTransferRunner.Run(network, settings, color.Content(content), color.Styles(styles), color.Initial(initial),
+            progress, color.Snapshot(snapshot), cancellation,
+            controlled);
+        result = color.Finish(result);
         result.Image.MoveToOuterDisposeScope();
         return result;
     }

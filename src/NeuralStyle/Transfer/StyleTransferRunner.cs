@@ -18,26 +18,31 @@ public static class StyleTransferRunner
     /// <param name="snapshot">Called every <see cref="StyleTransferSettings.SaveEvery"/> steps with the current
     /// image (RGB [0,1]); the tensor is disposed after the call.</param>
     /// <param name="cancellation">Stops after the current step; the result then holds the image so far.</param>
+    /// <param name="regions">Spatial control (<c>--mask-pairs</c>): masks [1,1,H,W] at the content's size, each with
+    /// its painting (RGB [0,1]); <paramref name="styles"/> then style only what no mask covers.</param>
     public static StyleTransferResult Run(IFeatureNetwork network, StyleTransferSettings settings, Tensor content,
         IReadOnlyList<(Tensor Image, double Blend)> styles, Tensor? initialRgb = null,
         IProgress<IterationReport>? progress = null, Action<int, Tensor>? snapshot = null,
-        CancellationToken cancellation = default)
+        CancellationToken cancellation = default, IReadOnlyList<(Tensor Mask, Tensor Image)>? regions = null)
     {
         settings.Validate();
         torch.manual_seed(settings.Seed);
 
         using var normalizedContent = network.Normalize(content);
         var normalizedStyles = styles.Select(s => (Image: network.Normalize(s.Image), s.Blend)).ToList();
+        var normalizedRegions = regions?.Select(r => (r.Mask, Image: network.Normalize(r.Image))).ToList();
         StyleTransferObjective objective;
         try
         {
             objective = new StyleTransferObjective(network, normalizedContent, normalizedStyles,
                 settings.StyleLayers.Select(l => (l.Layer, l.Weight)).ToList(), settings.ContentLayer,
-                settings.Normalization, settings.ContentWeight, settings.StyleWeight, settings.TvWeight, settings.ActivationSmoothing);
+                settings.Normalization, settings.ContentWeight, settings.StyleWeight, settings.TvWeight, settings.ActivationSmoothing,
+                settings.StyleLoss, normalizedRegions);
         }
         finally
         {
             foreach (var style in normalizedStyles) style.Image.Dispose();
+            foreach (var region in normalizedRegions ?? []) region.Image.Dispose();
         }
 
         using (objective)
@@ -45,6 +50,7 @@ public static class StyleTransferRunner
             using var start = StartImage(settings.Init, content, initialRgb);
             using var image = new ImageParameter(network, settings.Space, start);
             using var step = OptimizerStep.Create(settings, image, objective);
+            using var average = settings.EmaDecay > 0 ? new IterateAverage(settings.EmaDecay) : null;
 
             var clock = Stopwatch.StartNew();
             var completed = 0;
@@ -53,14 +59,15 @@ public static class StyleTransferRunner
                 using var scope = torch.NewDisposeScope();
                 var terms = step.Take();
                 completed = i;
+                if (average is not null) { using var iterate = image.Snapshot(); average.Update(iterate); }
                 progress?.Report(new IterationReport(i, settings.Iterations, terms, clock.Elapsed.TotalSeconds));
                 if (snapshot is not null && settings.SaveEvery > 0 && i % settings.SaveEvery == 0 && i < settings.Iterations)
                 {
-                    using var current = image.Snapshot();
+                    using var current = average?.Snapshot() ?? image.Snapshot();
                     snapshot(i, current);
                 }
             }
-            return new StyleTransferResult(image.Snapshot(), completed, completed < settings.Iterations);
+            return new StyleTransferResult(average?.Snapshot() ?? image.Snapshot(), completed, completed < settings.Iterations);
         }
     }
 
@@ -69,6 +76,7 @@ public static class StyleTransferRunner
         InitialImageKind.Content => content.detach().clone(),
         // White noise in [0,1] from the seeded global generator, so the same seed gives the same start.
         InitialImageKind.Noise => torch.rand_like(content),
+        InitialImageKind.NoiseBlend => content.detach().mul(1 - init.NoiseAmount).add_(torch.rand_like(content).mul_(init.NoiseAmount)),
         _ => (initialRgb ?? throw new ArgumentException("an initial image tensor is required for --init PATH"))
             .detach().clone(),
     };

@@ -10,6 +10,9 @@ public sealed record StyleTransferSettings
     public int Size { get; init; }
     /// <summary>The style image's longest side is <see cref="Size"/> × this.</summary>
     public double StyleScale { get; init; } = 1.0;
+    /// <summary>One scale per style image, overriding <see cref="StyleScale"/>; null = StyleScale for all.
+    /// Lets one painting give coarse structure (small scale) and another fine texture (large scale).</summary>
+    public IReadOnlyList<double>? StyleScales { get; init; }
     public int Iterations { get; init; }
     public OptimizerKind Optimizer { get; init; }
     public double LearningRate { get; init; }
@@ -25,6 +28,14 @@ public sealed record StyleTransferSettings
     /// <summary>Softmax over channels before each style Gram matrix (<c>--activation-smoothing</c>).</summary>
     public bool ActivationSmoothing { get; init; }
     public ImageSpace Space { get; init; }
+    /// <summary><c>--mask-pairs</c>: regions of the content with their own paintings (empty = none).</summary>
+    public IReadOnlyList<MaskPair> MaskPairs { get; init; } = [];
+    /// <summary><c>--style-loss</c>: which statistics of the features count as style.</summary>
+    public StyleLossKind StyleLoss { get; init; }
+    /// <summary><c>--ema DECAY</c>: output an exponential moving average of the iterates (0 = off).</summary>
+    public double EmaDecay { get; init; }
+    /// <summary><c>--preserve-color</c>: keep the photo's colours (see <see cref="ColorPreservation"/>).</summary>
+    public ColorPreservation PreserveColor { get; init; }
     public InitialImage Init { get; init; } = InitialImage.Content;
     public long Seed { get; init; }
     /// <summary>Save an intermediate image every N iterations (0 = never).</summary>
@@ -43,6 +54,7 @@ public sealed record StyleTransferSettings
     {
         Require(Size is >= 16 and <= 8192, "--size must be between 16 and 8192 pixels");
         Require(StyleScale is > 0 and <= 8 && double.IsFinite(StyleScale), "--style-scale must be in (0, 8]");
+        Require(StyleScales is null || StyleScales.All(f => f is > 0 and <= 8 && double.IsFinite(f)), "--style-scale values must be in (0, 8]");
         Require(Iterations >= 0, "--iterations must be ≥ 0");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), "--learning-rate must be a positive number");
         Require(ContentWeight >= 0 && double.IsFinite(ContentWeight), "--content-weight must be ≥ 0");
@@ -50,6 +62,7 @@ public sealed record StyleTransferSettings
         Require(TvWeight >= 0 && double.IsFinite(TvWeight), "--tv-weight must be ≥ 0");
         Require(StyleLayers.Count > 0, "--style-layers must name at least one layer");
         Require(ContentLayer.Length > 0, "--content-layer must name a layer");
+        Require(EmaDecay is >= 0 and < 1, "--ema must be in [0, 1), e.g. 0.9");
         Require(SaveEvery >= 0, "--save-every must be ≥ 0");
         Require(Threads >= 0, "--threads must be ≥ 0");
     }

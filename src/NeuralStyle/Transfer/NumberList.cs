@@ -1,0 +1,30 @@
+using System.Globalization;
+
+namespace NeuralStyle.Transfer;
+
+/// <summary>Parses the comma lists of numbers that per-style options take (<c>--style-blend 0.7,0.3</c>).</summary>
+public static class NumberList
+{
+    /// <param name="option">The option's name, for the one-line error.</param>
+    public static IReadOnlyList<double> Parse(string option, string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var result = new List<double>(parts.Length);
+        foreach (var part in parts)
+        {
+            if (!double.TryParse(part, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+                throw new NeuralStyleException($"{option}: '{part}' in '{text}' is not a number");
+            result.Add(value);
+        }
+        return result;
+    }
+
+    /// <summary>One value per style: a single value is repeated for every style, a list must have one per style.</summary>
+    public static IReadOnlyList<double> PerStyle(string option, IReadOnlyList<double> values, int styles)
+    {
+        if (values.Count == 1) return Enumerable.Repeat(values[0], styles).ToList();
+        if (values.Count != styles)
+            throw new NeuralStyleException($"{option}: {values.Count} values for {styles} style images (give one, or one per style)");
+        return values;
+    }
+}
