@@ -51,8 +51,7 @@ public static class StyleTransferJob
         var regionStyles = color.Styles(regions.Select(r => (r.Image, 1.0)).ToList());
         var controlled = regions.Count == 0 ? null : regions.Select((r, k) => (r.Mask, regionStyles[k].Image)).ToList();
         var result = StyleTransferRunner.Run(network, settings, color.Content(content), color.Styles(styles), color.Initial(initial),
-            progress, color.Snapshot(snapshot), cancellation,
-            controlled);
+            progress, color.Snapshot(snapshot), cancellation, controlled);
         result = color.Finish(result);
         result.Image.MoveToOuterDisposeScope();
         return result;

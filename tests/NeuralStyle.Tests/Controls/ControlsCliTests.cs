@@ -24,7 +24,7 @@ public sealed class ControlsCliTests : IDisposable
         [
             Photo, Starry, Scream, "-o", output, "--model", "resnet18", "--size", "64", "--iterations", "3",
             "--style-blend", "0.7,0.3", "--style-scale", "0.5,1.5", "--preserve-color", "histogram",
-            "--style-loss", "wasserstein", "--ema", "0.5", "--init", "noise-blend:0.3",
+            "--style-loss", "mean-cov", "--ema", "0.5", "--init", "noise-blend:0.3",
         ]);
         Assert.True(run.ExitCode == 0, run.Stderr);
         var (width, height) = StylizeRun.PngSize(output);
