@@ -1,6 +1,5 @@
 using NeuralStyle.Onnx;
 using NeuralStyle.Tests.Support;
-using TempFolder = NeuralStyle.Tests.Imaging.TempFolder;
 
 namespace NeuralStyle.Tests.Cli;
 

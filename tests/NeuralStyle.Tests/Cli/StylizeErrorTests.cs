@@ -1,5 +1,4 @@
 using NeuralStyle.Tests.Support;
-using TempFolder = NeuralStyle.Tests.Imaging.TempFolder;
 
 namespace NeuralStyle.Tests.Cli;
 

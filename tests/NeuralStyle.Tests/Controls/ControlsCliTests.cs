@@ -1,5 +1,5 @@
+using NeuralStyle.Tests.Support;
 using NeuralStyle.Tests.Cli;
-using TempFolder = NeuralStyle.Tests.Imaging.TempFolder;
 using static NeuralStyle.Tests.Controls.ControlRuns;
 
 namespace NeuralStyle.Tests.Controls;

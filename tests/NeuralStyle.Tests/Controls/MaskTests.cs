@@ -6,7 +6,6 @@ using TorchSharp;
 using Xunit.Abstractions;
 using static TorchSharp.torch;
 using static NeuralStyle.Tests.Controls.ControlRuns;
-using TempFolder = NeuralStyle.Tests.Imaging.TempFolder;
 
 namespace NeuralStyle.Tests.Controls;
 

@@ -1,3 +1,4 @@
+using NeuralStyle.Tests.Support;
 using NeuralStyle.Imaging;
 using NeuralStyle.Losses;
 using NeuralStyle.Reports;
@@ -6,7 +7,6 @@ using NeuralStyle.Transfer;
 using SkiaSharp;
 using TorchSharp;
 using static NeuralStyle.Tests.Controls.ControlRuns;
-using TempFolder = NeuralStyle.Tests.Imaging.TempFolder;
 
 namespace NeuralStyle.Tests.Controls;
 

@@ -1,3 +1,4 @@
+using NeuralStyle.Tests.Support;
 using NeuralStyle.Imaging;
 using SkiaSharp;
 

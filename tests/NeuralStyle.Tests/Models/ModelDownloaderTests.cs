@@ -1,3 +1,4 @@
+using NeuralStyle.Tests.Support;
 using System.Net.Sockets;
 using NeuralStyle.Models;
 
