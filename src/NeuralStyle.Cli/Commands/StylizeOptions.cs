@@ -33,6 +33,7 @@ internal sealed class StylizeOptions
     public readonly Option<string?> Weights = new("--weights") { Description = "VGG: a PyTorch checkpoint (default: the model cache); resnet18: another ResNet18.onnx." };
     public readonly Option<int?> Threads = new("--threads") { Description = "CPU threads (default: one per core)." };
     public readonly Option<bool?> ActivationSmoothing = new("--activation-smoothing") { Description = "Softmax over channels before each style Gram matrix (Wang et al. 2021); off by default, see the README." };
+    public readonly Option<string?> Precision = new("--precision") { Description = "Feature network in auto (bf16 only where the CPU has native bf16: amx_bf16/avx512_bf16), fp32 or bf16; losses and the image stay fp32." };
     public readonly Option<string?> LogJson = new("--log-json") { Description = "Write one JSON object per step (step, content, style, tv, total, seconds)." };
 
     public void AddTo(Command command)
@@ -42,7 +43,7 @@ internal sealed class StylizeOptions
         foreach (var option in new Option[]
                  {
                      Output, Preset, Size, StyleScale, Iterations, Optimizer, LearningRate, ContentWeight, StyleWeight,
-                     TvWeight, StyleLayers, ContentLayer, Pooling, Init, Seed, SaveEvery, Model, Weights, Threads, ActivationSmoothing, LogJson,
+                     TvWeight, StyleLayers, ContentLayer, Pooling, Init, Seed, SaveEvery, Model, Weights, Threads, ActivationSmoothing, Precision, LogJson,
                  })
             command.Options.Add(option);
     }
@@ -81,6 +82,7 @@ internal sealed class StylizeOptions
             WeightsPath = weights ?? preset.WeightsPath,
             Threads = parsed.GetValue(Threads) ?? preset.Threads,
             ActivationSmoothing = parsed.GetValue(ActivationSmoothing) ?? preset.ActivationSmoothing,
+            Precision = parsed.GetValue(Precision) is { } precision ? PrecisionChoice.Parse(precision) : preset.Precision,
         };
         settings.Validate();
         return settings;

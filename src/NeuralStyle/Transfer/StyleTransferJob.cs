@@ -24,7 +24,7 @@ public static class StyleTransferJob
             throw new NeuralStyleException($"{stylePaths.Count} style images but {styleBlend.Count} blend weights");
         if (settings.Threads > 0) torch.set_num_threads(settings.Threads);
 
-        using var network = FeatureNetworks.Create(settings.Model, settings.WeightsPath, settings.UsedLayers, settings.Pooling);
+        using var network = FeatureNetworks.Create(settings.Model, settings.WeightsPath, settings.UsedLayers, settings.Pooling, settings.Precision);
         using var scope = torch.NewDisposeScope();
         var contentSize = FitTo(network, ImageLoader.ReadSize(contentPath).WithLongestSide(settings.Size));
         var content = ImageLoader.Load(contentPath, contentSize.Width, contentSize.Height);
