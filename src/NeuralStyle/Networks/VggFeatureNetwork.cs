@@ -72,6 +72,7 @@ public sealed class VggFeatureNetwork : IFeatureNetwork
         foreach (var layer in _layers)
         {
             if (outputs.Count == wanted.Count) break; // nothing deeper is needed
+            var previous = x;
             x = layer.Kind switch
             {
                 VggLayerKind.Conv => F.conv2d(x, _convs[layer.Index].Weight, _convs[layer.Index].Bias, padding: [1, 1]),
@@ -83,6 +84,10 @@ public sealed class VggFeatureNetwork : IFeatureNetwork
             // Losses and Gram matrices stay float32 whatever the network computes in.
             if (wanted.Contains(layer.Name))
                 outputs[layer.Name] = (x.dtype == ScalarType.Float32 ? x.alias() : x.to(ScalarType.Float32)).MoveToOuterDisposeScope();
+            // Free each map as soon as the next exists, instead of at the end of the scope: under no_grad
+            // (targets) that frees it at once; with autograd, only what backward does not need is freed
+            // (ReLU keeps its output, not the conv output it was given).
+            if (!ReferenceEquals(previous, input)) previous.Dispose();
         }
         return outputs;
     }
