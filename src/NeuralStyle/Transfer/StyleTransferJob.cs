@@ -27,6 +27,8 @@ public static class StyleTransferJob
         using var network = FeatureNetworks.Create(settings.Model, settings.WeightsPath, settings.UsedLayers, settings.Pooling, settings.Precision);
         using var scope = torch.NewDisposeScope();
         var contentSize = FitTo(network, ImageLoader.ReadSize(contentPath).WithLongestSide(settings.Size));
+        // Before any image is loaded at that size: a size that cannot fit fails now, in one line.
+        MemoryEstimate.Check(settings, contentSize.Width, contentSize.Height, PrecisionChoice.ComputeType(settings.Precision));
         var content = ImageLoader.Load(contentPath, contentSize.Width, contentSize.Height);
         var styleSide = Math.Max(1, (int)Math.Round(settings.Size * settings.StyleScale));
         var styles = stylePaths.Select((path, i) =>
