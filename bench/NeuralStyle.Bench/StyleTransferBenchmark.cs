@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using NeuralStyle.Networks;
 using NeuralStyle.Transfer;
 using TorchSharp;
@@ -19,31 +20,45 @@ public static class StyleTransferBenchmark
         {
             Size = c.Size, Optimizer = c.Optimizer, Iterations = c.Warmup + c.Iterations,
             LearningRate = Presets.DefaultLearningRate(c.Optimizer, Presets.Gatys.Space), Threads = c.Threads,
+            Precision = c.Precision,
         };
         PeakMemory.Reset();
         using var scope = torch.NewDisposeScope();
         // VGG without a weights file: synthetic weights of the real shapes. ResNet18 is bundled.
         using var network = model.Family == ModelFamily.Vgg && weightsPath is null
-            ? SyntheticVgg.Network(Deepest(settings), settings.Pooling, model.Name)
-            : FeatureNetworks.Create(model, weightsPath, settings.UsedLayers, settings.Pooling);
+            ? SyntheticVgg.Network(Deepest(settings), settings.Pooling, model.Name, PrecisionChoice.ComputeType(c.Precision))
+            : FeatureNetworks.Create(model, weightsPath, settings.UsedLayers, settings.Pooling, c.Precision);
         torch.manual_seed(1);
         // Smooth random images: timing does not depend on the picture, only on its size.
         var content = torch.rand(1, 3, c.Size, c.Size);
         var style = torch.rand(1, 3, c.Size, c.Size);
 
         var reports = new List<IterationReport>();
+        var cpuSeconds = new List<double>();
         using var result = StyleTransferRunner.Run(network, settings, content, [(style, 1.0)],
-            progress: new Collect(reports));
+            progress: new Collect(reports, cpuSeconds));
         var stepSeconds = reports.Select((r, i) => r.Seconds - (i == 0 ? 0 : reports[i - 1].Seconds)).Skip(c.Warmup).Order().ToList();
         var median = stepSeconds.Count == 0 ? double.NaN : stepSeconds[stepSeconds.Count / 2];
-        return new BenchmarkResult(c, median, PeakMemory.ReadMiB(), reports[0].Terms.Total, reports[^1].Terms.Total);
+        // CPU time from the end of the last warm-up step (or the first step) to the end of the last one.
+        var from = Math.Max(0, c.Warmup - 1);
+        var timed = reports.Count - 1 - from;
+        var cpu = timed > 0 ? (cpuSeconds[^1] - cpuSeconds[from]) / timed : double.NaN;
+        return new BenchmarkResult(c, median, PeakMemory.ReadMiB(), reports[0].Terms.Total, reports[^1].Terms.Total, cpu);
     }
 
     private static string Deepest(StyleTransferSettings s) =>
         VggArchitecture.ForModel(s.Model.Name).Where(l => s.UsedLayers.Contains(l.Name)).MaxBy(l => l.Index)!.Name;
 
-    private sealed class Collect(List<IterationReport> into) : IProgress<IterationReport>
+    // Synchronous (not Progress<T>), so each report is taken right at the end of its step.
+    private sealed class Collect(List<IterationReport> into, List<double> cpuSeconds) : IProgress<IterationReport>
     {
-        public void Report(IterationReport value) => into.Add(value);
+        private readonly Process _process = Process.GetCurrentProcess();
+
+        public void Report(IterationReport value)
+        {
+            into.Add(value);
+            _process.Refresh();
+            cpuSeconds.Add(_process.TotalProcessorTime.TotalSeconds);
+        }
     }
 }

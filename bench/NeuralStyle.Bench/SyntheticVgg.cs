@@ -26,12 +26,13 @@ public static class SyntheticVgg
         return dict;
     }
 
-    public static VggFeatureNetwork Network(string deepestLayer, PoolingKind pooling = PoolingKind.Max, string model = "vgg19")
+    public static VggFeatureNetwork Network(string deepestLayer, PoolingKind pooling = PoolingKind.Max, string model = "vgg19",
+        ScalarType computeType = ScalarType.Float32)
     {
         var dict = StateDict(model, deepestLayer);
         try
         {
-            return new VggFeatureNetwork(model, dict, deepestLayer, pooling, "synthetic weights");
+            return new VggFeatureNetwork(model, dict, deepestLayer, pooling, "synthetic weights", computeType);
         }
         finally
         {

@@ -41,6 +41,7 @@ internal sealed class StylizeOptions
     public readonly Option<string[]> MaskPairs = new("--mask-pairs") { Description = "Spatial control: MASK:STYLE pairs; the white part of each content-sized mask takes its painting, the rest the STYLE images.", AllowMultipleArgumentsPerToken = true };
     public readonly Option<string?> ContactSheet = new("--contact-sheet") { Description = "Also write a PNG with the content, style(s) and result side by side, labelled." };
     public readonly Option<string?> PlotLosses = new("--plot-losses") { Description = "Also write a PNG of the loss curves per term." };
+    public readonly Option<string?> Precision = new("--precision") { Description = "Feature network in auto (bf16 only where the CPU has native bf16: amx_bf16/avx512_bf16), fp32 or bf16; losses and the image stay fp32." };
     public readonly Option<string?> LogJson = new("--log-json") { Description = "Write one JSON object per step (step, content, style, tv, total, seconds)." };
 
     public StylizeOptions()
@@ -61,7 +62,7 @@ internal sealed class StylizeOptions
         foreach (var option in new Option[]
                  {
                      Output, Preset, Size, StyleScale, StyleBlend, Iterations, Optimizer, LearningRate, ContentWeight, StyleWeight,
-                     TvWeight, StyleLayers, ContentLayer, Pooling, Init, Seed, SaveEvery, Model, Weights, Threads, ActivationSmoothing, PreserveColor, StyleLoss, Ema, MaskPairs, ContactSheet, PlotLosses, LogJson,
+                     TvWeight, StyleLayers, ContentLayer, Pooling, Init, Seed, SaveEvery, Model, Weights, Threads, ActivationSmoothing, Precision, PreserveColor, StyleLoss, Ema, MaskPairs, ContactSheet, PlotLosses, LogJson,
                  })
             command.Options.Add(option);
     }
@@ -106,6 +107,7 @@ internal sealed class StylizeOptions
             EmaDecay = parsed.GetValue(Ema) ?? preset.EmaDecay,
             MaskPairs = parsed.GetValue(MaskPairs) is { Length: > 0 } pairs ? pairs.Select(MaskPair.Parse).ToList() : preset.MaskPairs,
             PreserveColor = parsed.GetValue(PreserveColor) is { } color ? ParseColor(color) : preset.PreserveColor,
+            Precision = parsed.GetValue(Precision) is { } precision ? PrecisionChoice.Parse(precision) : preset.Precision,
         };
         settings.Validate();
         return settings;

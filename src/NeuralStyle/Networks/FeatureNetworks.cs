@@ -12,16 +12,28 @@ public static class FeatureNetworks
     /// of ResNet18.onnx (null = the bundled file). Ignored for onnx:PATH.</param>
     /// <param name="layers">Every layer the run reads.</param>
     /// <param name="pooling">VGG only; ONNX graphs keep their own pooling.</param>
-    public static IFeatureNetwork Create(ModelSpec model, string? weightsPath, IReadOnlyCollection<string> layers, PoolingKind pooling) =>
-        model.Family switch
+    /// <param name="precision">Weights and activations in fp32 or bf16 (auto: see <see cref="PrecisionChoice.ComputeType"/>).</param>
+    public static IFeatureNetwork Create(ModelSpec model, string? weightsPath, IReadOnlyCollection<string> layers, PoolingKind pooling,
+        Precision precision = Precision.Fp32)
+    {
+        var type = PrecisionChoice.ComputeType(precision);
+        return model.Family switch
         {
-            ModelFamily.Vgg => CreateVgg(model.Name, weightsPath, layers, pooling),
-            ModelFamily.ResNet18 => ResNet18Network.Create(weightsPath),
-            ModelFamily.Onnx => CreateOnnx(model.OnnxPath!),
+            ModelFamily.Vgg => CreateVgg(model.Name, weightsPath, layers, pooling, type),
+            ModelFamily.ResNet18 => WithComputeType(ResNet18Network.Create(weightsPath), type),
+            ModelFamily.Onnx => WithComputeType(CreateOnnx(model.OnnxPath!), type),
             _ => throw new ArgumentException("resolve --model auto before building the network", nameof(model)),
         };
+    }
 
-    private static IFeatureNetwork CreateVgg(string model, string? weightsPath, IReadOnlyCollection<string> layers, PoolingKind pooling)
+    private static IFeatureNetwork WithComputeType(IFeatureNetwork network, TorchSharp.torch.ScalarType type)
+    {
+        if (type != TorchSharp.torch.ScalarType.Float32 && network is OnnxFeatureNetwork onnx) onnx.UseComputeType(type);
+        return network;
+    }
+
+    private static IFeatureNetwork CreateVgg(string model, string? weightsPath, IReadOnlyCollection<string> layers, PoolingKind pooling,
+        TorchSharp.torch.ScalarType type)
     {
         var architecture = VggArchitecture.ForModel(model);
         foreach (var layer in layers)
@@ -35,7 +47,7 @@ public static class FeatureNetworks
         var stateDict = CheckpointLoader.Load(path);
         try
         {
-            return new VggFeatureNetwork(model, stateDict, deepest, pooling, path);
+            return new VggFeatureNetwork(model, stateDict, deepest, pooling, path, type);
         }
         finally
         {

@@ -15,6 +15,7 @@ public sealed class VggFeatureNetwork : IFeatureNetwork
     private readonly IReadOnlyList<VggLayer> _layers;
     private readonly Dictionary<int, (Tensor Weight, Tensor Bias)> _convs = new();
     private readonly PoolingKind _pooling;
+    private readonly ScalarType _computeType;
 
     public string Name { get; }
     public int SizeMultiple => 1; // pooling floors odd sizes, so any size runs
@@ -24,9 +25,14 @@ public sealed class VggFeatureNetwork : IFeatureNetwork
     /// <param name="stateDict">torchvision-layout weights (<c>features.N.weight/bias</c>); copied, not kept.</param>
     /// <param name="deepestLayer">The network ends here; deeper layers are neither built nor needed in the weights.</param>
     /// <param name="weightsSource">Where the weights came from, for error messages.</param>
+    /// <param name="computeType">Float32, or BFloat16 to hold weights and activations in bf16 (inputs are
+    /// cast in <see cref="Extract"/>, features cast back to float32 for the losses).</param>
     public VggFeatureNetwork(string model, IReadOnlyDictionary<string, Tensor> stateDict, string deepestLayer,
-        PoolingKind pooling, string weightsSource)
+        PoolingKind pooling, string weightsSource, ScalarType computeType = ScalarType.Float32)
     {
+        if (computeType is not (ScalarType.Float32 or ScalarType.BFloat16))
+            throw new ArgumentException($"VGG computes in float32 or bfloat16, not {computeType}", nameof(computeType));
+        _computeType = computeType;
         var all = VggArchitecture.ForModel(model);
         var last = all.FirstOrDefault(l => l.Name == deepestLayer)
             ?? throw new NeuralStyleException($"{model} has no layer '{deepestLayer}' (layers are conv1_1 … {all[^2].Name}, relu…, pool1 … pool5)");
@@ -38,14 +44,17 @@ public sealed class VggFeatureNetwork : IFeatureNetwork
         foreach (var conv in _layers.Where(l => l.Kind == VggLayerKind.Conv))
         {
             var weight = RequireTensor(stateDict, $"features.{conv.Index}.weight", conv, weightsSource,
-                [conv.OutChannels, conv.InChannels, 3, 3]);
-            var bias = RequireTensor(stateDict, $"features.{conv.Index}.bias", conv, weightsSource, [conv.OutChannels]);
+                [conv.OutChannels, conv.InChannels, 3, 3], computeType);
+            var bias = RequireTensor(stateDict, $"features.{conv.Index}.bias", conv, weightsSource, [conv.OutChannels], computeType);
             _convs[conv.Index] = (weight, bias);
         }
     }
 
     public Tensor Normalize(Tensor rgb) => ImageNetNormalization.Normalize(rgb);
     public Tensor Denormalize(Tensor input) => ImageNetNormalization.Denormalize(input);
+
+    /// <summary>The dtype weights and activations are held in.</summary>
+    public ScalarType ComputeType => _computeType;
 
     public IReadOnlyDictionary<string, Tensor> Extract(Tensor input, IReadOnlyCollection<string> layers)
     {
@@ -57,11 +66,13 @@ public sealed class VggFeatureNetwork : IFeatureNetwork
                     : $"{Name} has no layer '{name}'");
 
         var outputs = new Dictionary<string, Tensor>();
-        var x = input;
         using var scope = torch.NewDisposeScope();
+        // A differentiable cast: the gradient comes back to the float32 image through it.
+        var x = input.dtype == _computeType ? input : input.to(_computeType);
         foreach (var layer in _layers)
         {
             if (outputs.Count == wanted.Count) break; // nothing deeper is needed
+            var previous = x;
             x = layer.Kind switch
             {
                 VggLayerKind.Conv => F.conv2d(x, _convs[layer.Index].Weight, _convs[layer.Index].Bias, padding: [1, 1]),
@@ -70,13 +81,19 @@ public sealed class VggFeatureNetwork : IFeatureNetwork
                     ? F.max_pool2d(x, kernel_size: 2, stride: 2)
                     : F.avg_pool2d(x, kernel_size: 2, stride: 2),
             };
-            if (wanted.Contains(layer.Name)) outputs[layer.Name] = x.MoveToOuterDisposeScope();
+            // Losses and Gram matrices stay float32 whatever the network computes in.
+            if (wanted.Contains(layer.Name))
+                outputs[layer.Name] = (x.dtype == ScalarType.Float32 ? x.alias() : x.to(ScalarType.Float32)).MoveToOuterDisposeScope();
+            // Free each map as soon as the next exists, instead of at the end of the scope: under no_grad
+            // (targets) that frees it at once; with autograd, only what backward does not need is freed
+            // (ReLU keeps its output, not the conv output it was given).
+            if (!ReferenceEquals(previous, input)) previous.Dispose();
         }
         return outputs;
     }
 
     private static Tensor RequireTensor(IReadOnlyDictionary<string, Tensor> stateDict, string key, VggLayer layer,
-        string source, long[] shape)
+        string source, long[] shape, ScalarType computeType)
     {
         CheckpointLoader.RequireKeys(stateDict, [key], source,
             $"layer {layer.Name}; use shallower --style-layers/--content-layer, or weights of the full network");
@@ -85,7 +102,7 @@ public sealed class VggFeatureNetwork : IFeatureNetwork
             throw new NeuralStyleException(
                 $"weights '{source}': '{key}' has shape [{string.Join(",", tensor.shape)}], expected [{string.Join(",", shape)}] for {layer.Name}");
         // Owned by this network (disposed with it), not by whatever dispose scope builds it.
-        return tensor.to(ScalarType.Float32).contiguous().detach().clone().DetachFromDisposeScope();
+        return tensor.to(computeType).contiguous().detach().clone().DetachFromDisposeScope();
     }
 
     public void Dispose()

@@ -51,6 +51,25 @@ public sealed partial class OnnxExecutor : IDisposable
     public IReadOnlyList<(string Tensor, string OpType, string NodeName)> NodeOutputs =>
         _nodes.SelectMany(n => n.Output.Where(o => o.Length > 0).Select(o => (o, n.OpType, n.Name))).ToList();
 
+    /// <summary>The dtype the floating-point weights are held in (float32 unless <see cref="UseComputeType"/> changed it).</summary>
+    public ScalarType ComputeType { get; private set; } = ScalarType.Float32;
+
+    /// <summary>
+    /// Converts every floating-point initializer once, e.g. to bfloat16, so runs on an input of that
+    /// dtype compute in it without converting weights per run. Integer initializers (shapes, axes) stay.
+    /// </summary>
+    public void UseComputeType(ScalarType type)
+    {
+        foreach (var name in _initializers.Keys.ToList())
+        {
+            var old = _initializers[name];
+            if (!old.is_floating_point() || old.dtype == type) continue;
+            _initializers[name] = old.to(type).detach().DetachFromDisposeScope();
+            old.Dispose();
+        }
+        ComputeType = type;
+    }
+
     public bool HasTensor(string name) => name == InputName || _producer.ContainsKey(name) || _initializers.ContainsKey(name);
 
     /// <summary>

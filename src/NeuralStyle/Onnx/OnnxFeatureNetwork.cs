@@ -37,6 +37,10 @@ public sealed class OnnxFeatureNetwork : IFeatureNetwork
     public Tensor Normalize(Tensor rgb) => _convention.Normalize(rgb);
     public Tensor Denormalize(Tensor input) => _convention.Denormalize(input);
 
+    /// <summary>Holds the graph's weights and activations in <paramref name="type"/> (float32 or bfloat16);
+    /// <see cref="Extract"/> casts its input to it and the features back to float32.</summary>
+    public void UseComputeType(ScalarType type) => _executor.UseComputeType(type);
+
     /// <summary>The graph tensor a layer name stands for; throws the one-line error for unknown names.</summary>
     public string TensorFor(string layer)
     {
@@ -50,12 +54,28 @@ public sealed class OnnxFeatureNetwork : IFeatureNetwork
     {
         var tensors = layers.Distinct().ToDictionary(l => l, TensorFor);
         // The executor evaluates only what these tensors depend on, so deeper layers are never computed.
-        var outputs = _executor.Run(input, tensors.Values.Distinct().ToList());
+        var outputs = RunInComputeType(input, tensors.Values.Distinct().ToList());
         var result = new Dictionary<string, Tensor>();
         var handedOut = new HashSet<string>();
         foreach (var (layer, tensor) in tensors)
             // Two layer names can alias one tensor (layer1 = layer1_1); each caller gets its own handle.
             result[layer] = handedOut.Add(tensor) ? outputs[tensor] : outputs[tensor].alias();
+        return result;
+    }
+
+    // float32 callers in and out; the executor works in its compute type in between (casts are differentiable).
+    private IReadOnlyDictionary<string, Tensor> RunInComputeType(Tensor input, List<string> names)
+    {
+        var type = _executor.ComputeType;
+        if (input.dtype == type || !input.is_floating_point()) return _executor.Run(input, names);
+        using var cast = input.to(type);
+        var raw = _executor.Run(cast, names);
+        var result = new Dictionary<string, Tensor>();
+        foreach (var (name, tensor) in raw)
+        {
+            result[name] = tensor.to(input.dtype);
+            tensor.Dispose();
+        }
         return result;
     }
 

@@ -26,9 +26,11 @@ public static class StyleTransferJob
             throw new NeuralStyleException($"{stylePaths.Count} style images but {settings.StyleScales.Count} style scales");
         if (settings.Threads > 0) torch.set_num_threads(settings.Threads);
 
-        using var network = FeatureNetworks.Create(settings.Model, settings.WeightsPath, settings.UsedLayers, settings.Pooling);
+        using var network = FeatureNetworks.Create(settings.Model, settings.WeightsPath, settings.UsedLayers, settings.Pooling, settings.Precision);
         using var scope = torch.NewDisposeScope();
         var contentSize = FitTo(network, ImageLoader.ReadSize(contentPath).WithLongestSide(settings.Size));
+        // Before any image is loaded at that size: a size that cannot fit fails now, in one line.
+        MemoryEstimate.Check(settings, contentSize.Width, contentSize.Height, PrecisionChoice.ComputeType(settings.Precision));
         var content = ImageLoader.Load(contentPath, contentSize.Width, contentSize.Height);
         var styles = stylePaths.Select((path, i) =>
         {

@@ -45,6 +45,8 @@ public sealed record StyleTransferSettings
     public string? WeightsPath { get; init; }
     /// <summary>Intra-op threads for libtorch; 0 = libtorch's default (one per core).</summary>
     public int Threads { get; init; }
+    /// <summary>Feature network weights and activations in fp32 or bf16 (<c>--precision</c>); losses stay fp32.</summary>
+    public Precision Precision { get; init; } = Precision.Auto;
 
     /// <summary>Every layer the loss reads, style and content.</summary>
     public IReadOnlyList<string> UsedLayers => StyleLayers.Select(l => l.Layer).Append(ContentLayer).Distinct().ToList();

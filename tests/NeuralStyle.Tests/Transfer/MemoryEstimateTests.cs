@@ -1,0 +1,53 @@
+using NeuralStyle.Networks;
+using NeuralStyle.Tests.Support;
+using NeuralStyle.Transfer;
+using static TorchSharp.torch;
+
+namespace NeuralStyle.Tests.Transfer;
+
+/// <summary>The memory guard: its estimate scales as it should, and an absurd size fails in one line before any work.</summary>
+public class MemoryEstimateTests
+{
+    private static readonly StyleTransferSettings Vgg = Presets.Gatys with { Model = ModelSpec.Vgg19 };
+
+    [Fact]
+    public void EstimateGrowsWithPixelsAndShrinksInBf16()
+    {
+        const double fixedBytes = 1L << 30;
+        var small = MemoryEstimate.PeakBytes(Vgg, 512, 512, ScalarType.Float32) - fixedBytes;
+        var large = MemoryEstimate.PeakBytes(Vgg, 1024, 1024, ScalarType.Float32) - fixedBytes;
+        Assert.Equal(4.0, large / small, 6);
+        Assert.True(MemoryEstimate.PeakBytes(Vgg, 512, 512, ScalarType.BFloat16) < MemoryEstimate.PeakBytes(Vgg, 512, 512, ScalarType.Float32));
+        // A shallower cut of the network needs less.
+        var shallow = Vgg with { StyleLayers = LayerWeights.Parse("relu1_1,relu2_1"), ContentLayer = "relu2_2" };
+        Assert.True(MemoryEstimate.PeakBytes(shallow, 512, 512, ScalarType.Float32) < MemoryEstimate.PeakBytes(Vgg, 512, 512, ScalarType.Float32));
+    }
+
+    [Fact]
+    public void CheckFailsInOneLineWhenTheEstimateExceedsAvailableMemory()
+    {
+        MemoryEstimate.Check(Vgg, 512, 512, ScalarType.Float32, availableBytes: 8L << 30); // fits: no exception
+        var e = Assert.Throws<NeuralStyleException>(() => MemoryEstimate.Check(Vgg, 4096, 4096, ScalarType.Float32, availableBytes: 8L << 30));
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.StartsWith("4096×4096 px needs about ", e.Message);
+        Assert.Contains("GiB but only 8.0 GiB is available; use a smaller --size or --optimizer adam", e.Message);
+    }
+
+    [Fact]
+    public void AbsurdSizeFailsBeforeTheRun()
+    {
+        // 8192² with ResNet18 and L-BFGS: about 240 GB by the estimate, far beyond this machine's memory.
+        var examples = Path.Combine(SharedFiles.RepoRoot, "examples");
+        var settings = Presets.ForModel(Presets.Gatys, "gatys", ModelSpec.Parse("resnet18")) with { Size = 8192, Iterations = 1 };
+        var reports = new List<IterationReport>();
+        var e = Assert.Throws<NeuralStyleException>(() => StyleTransferJob.Run(Path.Combine(examples, "chelsea.png"),
+            [Path.Combine(examples, "starry_night.jpg")], settings, progress: new Collect(reports)));
+        Assert.Contains("GiB is available; use a smaller --size", e.Message);
+        Assert.Empty(reports);
+    }
+
+    private sealed class Collect(List<IterationReport> into) : IProgress<IterationReport>
+    {
+        public void Report(IterationReport value) => into.Add(value);
+    }
+}
