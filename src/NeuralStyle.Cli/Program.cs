@@ -1,6 +1,10 @@
 using System.CommandLine;
 using NeuralStyle.Cli;
 using NeuralStyle.Cli.Commands;
+using NeuralStyle.Runtime;
+
+// Before anything loads libtorch (and its libgomp): waiting threads sleep instead of spinning.
+OpenMpWaitPolicy.PreferPassive();
 
 var root = new RootCommand("NeuralStyle: render a photo in the style of a painting (Gatys et al. neural style transfer).");
 root.Subcommands.Add(StylizeCommand.Create());
