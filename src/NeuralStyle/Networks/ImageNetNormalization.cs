@@ -23,6 +23,9 @@ public static class ImageNetNormalization
         return (input * std).add_(mean);
     }
 
-    private static Tensor PerChannel(float[] values, Tensor like) =>
-        torch.tensor(values, dtype: like.dtype, device: like.device).view(1, 3, 1, 1);
+    private static Tensor PerChannel(float[] values, Tensor like)
+    {
+        using var flat = torch.tensor(values, dtype: like.dtype, device: like.device);
+        return flat.view(1, 3, 1, 1);
+    }
 }

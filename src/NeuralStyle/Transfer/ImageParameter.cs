@@ -21,7 +21,8 @@ internal sealed class ImageParameter : IDisposable
         _space = space;
         using var noGrad = torch.no_grad();
         using var start = space == ImageSpace.Normalized ? network.Normalize(initialRgb) : initialRgb.clone();
-        Value = new TorchSharp.Modules.Parameter(start.contiguous(), requires_grad: true);
+        using var contiguous = start.contiguous();
+        Value = new TorchSharp.Modules.Parameter(contiguous, requires_grad: true);
         Value.DetachFromDisposeScope(); // lives for the whole run, across per-step scopes
     }
 
@@ -45,7 +46,8 @@ internal sealed class ImageParameter : IDisposable
     {
         using var noGrad = torch.no_grad();
         using var pixels = Pixels();
-        return pixels.clamp(0, 1).detach();
+        using var clamped = pixels.clamp(0, 1);
+        return clamped.detach();
     }
 
     public void Dispose() => Value.Dispose();

@@ -71,13 +71,18 @@ public static class StyleTransferRunner
         }
     }
 
-    private static Tensor StartImage(InitialImage init, Tensor content, Tensor? initialRgb) => init.Kind switch
+    private static Tensor StartImage(InitialImage init, Tensor content, Tensor? initialRgb)
     {
-        InitialImageKind.Content => content.detach().clone(),
-        // White noise in [0,1] from the seeded global generator, so the same seed gives the same start.
-        InitialImageKind.Noise => torch.rand_like(content),
-        InitialImageKind.NoiseBlend => content.detach().mul(1 - init.NoiseAmount).add_(torch.rand_like(content).mul_(init.NoiseAmount)),
-        _ => (initialRgb ?? throw new ArgumentException("an initial image tensor is required for --init PATH"))
-            .detach().clone(),
-    };
+        // Every temporary is disposed here: a run must leave no tensor behind (see TensorLeakTests).
+        using var scope = torch.NewDisposeScope();
+        var start = init.Kind switch
+        {
+            InitialImageKind.Content => content.clone(),
+            // White noise in [0,1] from the seeded global generator, so the same seed gives the same start.
+            InitialImageKind.Noise => torch.rand_like(content),
+            InitialImageKind.NoiseBlend => content.mul(1 - init.NoiseAmount).add_(torch.rand_like(content).mul_(init.NoiseAmount)),
+            _ => (initialRgb ?? throw new ArgumentException("an initial image tensor is required for --init PATH")).clone(),
+        };
+        return start.MoveToOuterDisposeScope();
+    }
 }
