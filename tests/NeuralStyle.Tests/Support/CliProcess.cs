@@ -43,7 +43,9 @@ public static class CliProcess
         {
             if (whileRunning is not null)
                 await whileRunning(process);
-            using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));
+            // A guard against hangs, not a timing check: generous, since a busy 2-core machine can make
+            // the longest run (ResNet18, 128 px, 50 steps: ~20 s alone) take minutes.
+            using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(10));
             await process.WaitForExitAsync(deadline.Token);
         }
         finally
