@@ -42,6 +42,7 @@ internal sealed class StylizeOptions
     public readonly Option<string?> ContactSheet = new("--contact-sheet") { Description = "Also write a PNG with the content, style(s) and result side by side, labelled." };
     public readonly Option<string?> PlotLosses = new("--plot-losses") { Description = "Also write a PNG of the loss curves per term." };
     public readonly Option<string?> Precision = new("--precision") { Description = "Feature network in auto (bf16 only where the CPU has native bf16: amx_bf16/avx512_bf16), fp32 or bf16; losses and the image stay fp32." };
+    public readonly Option<int?> Scales = new("--scales") { Description = "Coarse-to-fine: optimise at N sizes, each twice the previous, ending at --size (default 1)." };
     public readonly Option<string?> LogJson = new("--log-json") { Description = "Write one JSON object per step (step, content, style, tv, total, seconds)." };
 
     public StylizeOptions()
@@ -62,7 +63,7 @@ internal sealed class StylizeOptions
         foreach (var option in new Option[]
                  {
                      Output, Preset, Size, StyleScale, StyleBlend, Iterations, Optimizer, LearningRate, ContentWeight, StyleWeight,
-                     TvWeight, StyleLayers, ContentLayer, Pooling, Init, Seed, SaveEvery, Model, Weights, Threads, ActivationSmoothing, Precision, PreserveColor, StyleLoss, Ema, MaskPairs, ContactSheet, PlotLosses, LogJson,
+                     TvWeight, StyleLayers, ContentLayer, Pooling, Init, Seed, SaveEvery, Model, Weights, Threads, ActivationSmoothing, Precision, Scales, PreserveColor, StyleLoss, Ema, MaskPairs, ContactSheet, PlotLosses, LogJson,
                  })
             command.Options.Add(option);
     }
@@ -102,6 +103,7 @@ internal sealed class StylizeOptions
             SaveEvery = parsed.GetValue(SaveEvery) ?? preset.SaveEvery,
             WeightsPath = weights ?? preset.WeightsPath,
             Threads = parsed.GetValue(Threads) ?? preset.Threads,
+            Scales = parsed.GetValue(Scales) ?? preset.Scales,
             ActivationSmoothing = parsed.GetValue(ActivationSmoothing) ?? preset.ActivationSmoothing,
             StyleLoss = parsed.GetValue(StyleLoss) is { } loss ? ParseStyleLoss(loss) : preset.StyleLoss,
             EmaDecay = parsed.GetValue(Ema) ?? preset.EmaDecay,

@@ -28,9 +28,56 @@ public static class StyleTransferJob
 
         using var network = FeatureNetworks.Create(settings.Model, settings.WeightsPath, settings.UsedLayers, settings.Pooling, settings.Precision);
         using var scope = torch.NewDisposeScope();
-        var contentSize = FitTo(network, ImageLoader.ReadSize(contentPath).WithLongestSide(settings.Size));
+        var finalSize = FitTo(network, ImageLoader.ReadSize(contentPath).WithLongestSide(settings.Size));
         // Before any image is loaded at that size: a size that cannot fit fails now, in one line.
-        MemoryEstimate.Check(settings, contentSize.Width, contentSize.Height, PrecisionChoice.ComputeType(settings.Precision));
+        MemoryEstimate.Check(settings, finalSize.Width, finalSize.Height, PrecisionChoice.ComputeType(settings.Precision));
+
+        var sides = ScalePyramid.Sides(settings.Size, settings.Scales);
+        var totalSteps = sides.Select((_, k) => ScalePyramid.Iterations(settings.Iterations, k, sides.Count)).Sum();
+        StyleTransferResult? result = null;
+        var stepsBefore = 0;
+        var secondsBefore = 0.0;
+        for (var k = 0; k < sides.Count; k++)
+        {
+            var last = k == sides.Count - 1;
+            var scale = settings with { Size = sides[k], Iterations = ScalePyramid.Iterations(settings.Iterations, k, sides.Count) };
+            Tensor? start = null;
+            if (result is not null)
+            {
+                // Each finer scale starts from the coarser result, upsampled; style targets are recomputed at this size.
+                var size = FitTo(network, ImageLoader.ReadSize(contentPath).WithLongestSide(scale.Size));
+                start = ImageResize.ToSize(result.Image, size.Height, size.Width);
+                result.Dispose();
+                scale = scale with { Init = new InitialImage(InitialImageKind.File, "the previous scale") };
+            }
+            // Step numbers and seconds run on across scales, so a log reads as one run.
+            var scaleProgress = new ContinuingProgress(progress, stepsBefore, totalSteps, secondsBefore);
+            result = RunOneScale(network, contentPath, stylePaths, styleBlend, scale, start, scaleProgress,
+                last ? snapshot : null, cancellation);
+            stepsBefore += result.StepsCompleted;
+            secondsBefore = scaleProgress.LastSeconds;
+            if (result.Cancelled && !last)
+            {
+                // Stopped at a coarse scale: hand back that image at the size that was asked for.
+                var image = ImageResize.ToSize(result.Image, finalSize.Height, finalSize.Width);
+                result.Dispose();
+                result = new StyleTransferResult(image, stepsBefore, Cancelled: true);
+                break;
+            }
+        }
+        result = result! with { StepsCompleted = stepsBefore, Cancelled = stepsBefore < totalSteps };
+        result.Image.MoveToOuterDisposeScope();
+        return result;
+    }
+
+    /// <summary>One optimisation at <c>settings.Size</c>: load and size every image for it, then run.</summary>
+    /// <param name="start">The start image at this size (from a coarser scale), or null for settings.Init.</param>
+    private static StyleTransferResult RunOneScale(IFeatureNetwork network, string contentPath, IReadOnlyList<string> stylePaths,
+        IReadOnlyList<double>? styleBlend, StyleTransferSettings settings, Tensor? start, IProgress<IterationReport>? progress,
+        Action<int, Tensor>? snapshot, CancellationToken cancellation)
+    {
+        using var scope = torch.NewDisposeScope();
+        var contentSize = FitTo(network, ImageLoader.ReadSize(contentPath).WithLongestSide(settings.Size));
         var content = ImageLoader.Load(contentPath, contentSize.Width, contentSize.Height);
         var styles = stylePaths.Select((path, i) =>
         {
@@ -45,9 +92,9 @@ public static class StyleTransferJob
             var size = FitTo(network, ImageLoader.ReadSize(pair.StylePath).WithLongestSide(regionSide));
             return (Mask: pair.LoadMask(contentSize.Width, contentSize.Height), Image: ImageLoader.Load(pair.StylePath, size.Width, size.Height));
         }).ToList();
-        var initial = settings.Init.Kind == InitialImageKind.File
+        var initial = start ?? (settings.Init.Kind == InitialImageKind.File
             ? ImageLoader.Load(settings.Init.Path!, contentSize.Width, contentSize.Height)
-            : null;
+            : null);
 
         var color = new ColorStage(settings.PreserveColor, content);
         var regionStyles = color.Styles(regions.Select(r => (r.Image, 1.0)).ToList());
@@ -65,5 +112,20 @@ public static class StyleTransferJob
         var m = network.SizeMultiple;
         int Round(int side) => Math.Max(m, (int)Math.Round(side / (double)m) * m);
         return m == 1 ? size : new ImageSize(Round(size.Width), Round(size.Height));
+    }
+
+    /// <summary>Reports one scale's steps as part of the whole run (synchronously, in order).</summary>
+    private sealed class ContinuingProgress(IProgress<IterationReport>? inner, int stepsBefore, int totalSteps, double secondsBefore)
+        : IProgress<IterationReport>
+    {
+        private readonly double _secondsBefore = secondsBefore;
+
+        public double LastSeconds { get; private set; } = secondsBefore;
+
+        public void Report(IterationReport r)
+        {
+            LastSeconds = _secondsBefore + r.Seconds;
+            inner?.Report(r with { Step = stepsBefore + r.Step, TotalSteps = totalSteps, Seconds = LastSeconds });
+        }
     }
 }

@@ -13,6 +13,8 @@ public sealed record StyleTransferSettings
     /// <summary>One scale per style image, overriding <see cref="StyleScale"/>; null = StyleScale for all.
     /// Lets one painting give coarse structure (small scale) and another fine texture (large scale).</summary>
     public IReadOnlyList<double>? StyleScales { get; init; }
+    /// <summary>Coarse-to-fine scales (<see cref="ScalePyramid"/>); 1 = optimise at <see cref="Size"/> only.</summary>
+    public int Scales { get; init; } = 1;
     public int Iterations { get; init; }
     public OptimizerKind Optimizer { get; init; }
     public double LearningRate { get; init; }
@@ -66,6 +68,7 @@ public sealed record StyleTransferSettings
         Require(ContentLayer.Length > 0, "--content-layer must name a layer");
         Require(EmaDecay is >= 0 and < 1, "--ema must be in [0, 1), e.g. 0.9");
         Require(SaveEvery >= 0, "--save-every must be ≥ 0");
+        Require(Scales is >= 1 and <= 6, "--scales must be between 1 and 6");
         Require(Threads >= 0, "--threads must be ≥ 0");
     }
 
