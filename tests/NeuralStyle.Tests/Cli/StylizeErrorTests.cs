@@ -44,6 +44,7 @@ public sealed class StylizeErrorTests : IDisposable
         ["truncated JPEG"] = new("is truncated", Style: "{in}/truncated.jpg"),
         ["unknown preset"] = new("unknown preset 'foo'", Extra: ["--size", "48", "--preset", "foo"]),
         ["size 0"] = new("--size must be between 16 and 8192", Extra: ["--size", "0"]),
+        ["scales 0"] = new("--scales must be between 1 and 6", Extra: ["--size", "48", "--scales", "0"]),
         ["size abc"] = new("'abc' for option '--size'", BadCommandLine, Extra: ["--size", "abc"]),
         ["no output option"] = new("'--output' is required", BadCommandLine, Output: null),
         ["optimizer sgd"] = new("--optimizer must be lbfgs or adam, not 'sgd'", Extra: ["--size", "48", "--optimizer", "sgd"]),
