@@ -1,3 +1,4 @@
+using NeuralStyle.Reports;
 using NeuralStyle.Imaging;
 using NeuralStyle.Networks;
 using NeuralStyle.Tests.Support;
@@ -78,15 +79,12 @@ public sealed class MaskTests(ITestOutputHelper output) : IDisposable
 
     private static double FirstStyleTerm(StyleTransferSettings settings, IReadOnlyList<string> styles)
     {
-        var reports = new List<IterationReport>();
-        StyleTransferJob.Run(Photo, styles, settings, progress: new Collect(reports)).Dispose();
+        var history = new LossHistory(); // records every step
+        var reports = history.Reports;
+        StyleTransferJob.Run(Photo, styles, settings, progress: history).Dispose();
         return reports[0].Terms.Style;
     }
 
-    private sealed class Collect(List<IterationReport> into) : IProgress<IterationReport>
-    {
-        public void Report(IterationReport value) => into.Add(value);
-    }
 
     [Fact]
     public void ABlackMaskIsAOneLineError()

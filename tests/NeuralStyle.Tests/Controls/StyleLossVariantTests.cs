@@ -1,3 +1,4 @@
+using NeuralStyle.Reports;
 using NeuralStyle.Losses;
 using NeuralStyle.Transfer;
 using TorchSharp;
@@ -100,18 +101,14 @@ public sealed class StyleLossVariantTests(ITestOutputHelper output)
     [InlineData(StyleLossKind.Wasserstein)]
     public void RealRunLowersTheStyleTerm(StyleLossKind kind)
     {
-        var reports = new List<IterationReport>();
+        var history = new LossHistory(); // records every step
+        var reports = history.Reports;
         // conv1…layer2 (64–128 channels): layer3/4's 256–512-channel square roots would make this test slow, not stronger.
         var settings = Small(15) with { StyleLoss = kind, StyleLayers = LayerWeights.Parse("conv1,layer1,layer2") };
-        var result = StyleTransferJob.Run(Photo, [Starry], settings, progress: new Collect(reports));
+        var result = StyleTransferJob.Run(Photo, [Starry], settings, progress: history);
         result.Dispose();
         output.WriteLine($"{kind}: style {reports[0].Terms.Style:F4} → {reports[^1].Terms.Style:F4}");
         Assert.True(reports[^1].Terms.Style < 0.5 * reports[0].Terms.Style,
             $"style fell only from {reports[0].Terms.Style} to {reports[^1].Terms.Style}");
-    }
-
-    private sealed class Collect(List<IterationReport> into) : IProgress<IterationReport>
-    {
-        public void Report(IterationReport value) => into.Add(value);
     }
 }

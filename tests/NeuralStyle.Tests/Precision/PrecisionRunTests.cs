@@ -1,3 +1,4 @@
+using NeuralStyle.Reports;
 using NeuralStyle.Networks;
 using NeuralStyle.Tests.Support;
 using NeuralStyle.Transfer;
@@ -40,15 +41,11 @@ public class PrecisionRunTests
         Assert.True(difference < 0.05, $"final totals differ by {difference:P1}: fp32 {fp32[^1].Terms.Total}, bf16 {bf16[^1].Terms.Total}");
     }
 
-    private static List<IterationReport> Run(StyleTransferSettings settings, string content, string style)
+    private static IReadOnlyList<IterationReport> Run(StyleTransferSettings settings, string content, string style)
     {
-        var reports = new List<IterationReport>();
-        using var result = StyleTransferJob.Run(content, [style], settings, progress: new Collect(reports));
+        var history = new LossHistory(); // records every step
+        var reports = history.Reports;
+        using var result = StyleTransferJob.Run(content, [style], settings, progress: history);
         return reports;
-    }
-
-    private sealed class Collect(List<IterationReport> into) : IProgress<IterationReport>
-    {
-        public void Report(IterationReport value) => into.Add(value);
     }
 }

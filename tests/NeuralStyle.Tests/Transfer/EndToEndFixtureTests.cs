@@ -1,3 +1,4 @@
+using NeuralStyle.Reports;
 using NeuralStyle.Imaging;
 using NeuralStyle.Networks;
 using NeuralStyle.Tests.Support;
@@ -63,17 +64,13 @@ public class EndToEndFixtureTests
         Assert.True(reports[^1].Terms.Content < 0.5 * reports[0].Terms.Content);
     }
 
-    private static List<IterationReport> Run(StyleTransferSettings settings, out TorchSharp.torch.Tensor image)
+    private static IReadOnlyList<IterationReport> Run(StyleTransferSettings settings, out TorchSharp.torch.Tensor image)
     {
-        var reports = new List<IterationReport>();
+        var history = new LossHistory(); // records every step
+        var reports = history.Reports;
         var result = StyleTransferJob.Run(SharedFiles.Image("tubingen.jpg"), [SharedFiles.Image("starry_night.jpg")], settings,
-            progress: new Collect(reports));
+            progress: history);
         image = result.Image;
         return reports;
-    }
-
-    private sealed class Collect(List<IterationReport> into) : IProgress<IterationReport>
-    {
-        public void Report(IterationReport value) => into.Add(value);
     }
 }

@@ -1,3 +1,4 @@
+using NeuralStyle.Reports;
 using NeuralStyle.Networks;
 using NeuralStyle.Tests.Support;
 using NeuralStyle.Transfer;
@@ -39,15 +40,11 @@ public class MemoryEstimateTests
         // 8192² with ResNet18 and L-BFGS: about 240 GB by the estimate, far beyond this machine's memory.
         var examples = Path.Combine(SharedFiles.RepoRoot, "examples");
         var settings = Presets.ForModel(Presets.Gatys, "gatys", ModelSpec.Parse("resnet18")) with { Size = 8192, Iterations = 1 };
-        var reports = new List<IterationReport>();
+        var history = new LossHistory(); // records every step
+        var reports = history.Reports;
         var e = Assert.Throws<NeuralStyleException>(() => StyleTransferJob.Run(Path.Combine(examples, "chelsea.png"),
-            [Path.Combine(examples, "starry_night.jpg")], settings, progress: new Collect(reports)));
+            [Path.Combine(examples, "starry_night.jpg")], settings, progress: history));
         Assert.Contains("GiB is available; use a smaller --size", e.Message);
         Assert.Empty(reports);
-    }
-
-    private sealed class Collect(List<IterationReport> into) : IProgress<IterationReport>
-    {
-        public void Report(IterationReport value) => into.Add(value);
     }
 }

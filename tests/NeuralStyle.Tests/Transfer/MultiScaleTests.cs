@@ -1,3 +1,4 @@
+using NeuralStyle.Reports;
 using NeuralStyle.Imaging;
 using NeuralStyle.Networks;
 using NeuralStyle.Tests.Support;
@@ -28,9 +29,10 @@ public class MultiScaleTests
             Size = 128, Scales = 2, Iterations = 8, Threads = 2,
             StyleLayers = LayerWeights.Parse("conv1,layer1,layer2"), ContentLayer = "layer2",
         };
-        var reports = new List<IterationReport>();
+        var history = new LossHistory(); // records every step
+        var reports = history.Reports;
 
-        using var result = StyleTransferJob.Run(content, [style], settings, progress: new Collect(reports));
+        using var result = StyleTransferJob.Run(content, [style], settings, progress: history);
 
         Assert.Equal(Enumerable.Range(1, 12), reports.Select(r => r.Step)); // 8 at 64 px, then 4 at 128 px
         Assert.All(reports, r => Assert.Equal(12, r.TotalSteps));
@@ -40,10 +42,5 @@ public class MultiScaleTests
         var expected = ImageLoader.ReadSize(content).WithLongestSide(128);
         Assert.Equal(128, result.Image.shape[3]);
         Assert.Equal((long)Math.Round(expected.Height / 32.0) * 32, result.Image.shape[2]); // ResNet18 needs multiples of 32
-    }
-
-    private sealed class Collect(List<IterationReport> into) : IProgress<IterationReport>
-    {
-        public void Report(IterationReport value) => into.Add(value);
     }
 }
