@@ -28,7 +28,8 @@ public static class StyleTransferJob
 
         using var network = FeatureNetworks.Create(settings.Model, settings.WeightsPath, settings.UsedLayers, settings.Pooling, settings.Precision);
         using var scope = torch.NewDisposeScope();
-        var finalSize = FitTo(network, ImageLoader.ReadSize(contentPath).WithLongestSide(settings.Size));
+        var contentFullSize = ImageLoader.ReadSize(contentPath); // read once; every scale sizes from it
+        var finalSize = FitTo(network, contentFullSize.WithLongestSide(settings.Size));
         // Before any image is loaded at that size: a size that cannot fit fails now, in one line.
         MemoryEstimate.Check(settings, finalSize.Width, finalSize.Height, PrecisionChoice.ComputeType(settings.Precision));
 
@@ -45,14 +46,14 @@ public static class StyleTransferJob
             if (result is not null)
             {
                 // Each finer scale starts from the coarser result, upsampled; style targets are recomputed at this size.
-                var size = FitTo(network, ImageLoader.ReadSize(contentPath).WithLongestSide(scale.Size));
+                var size = FitTo(network, contentFullSize.WithLongestSide(scale.Size));
                 start = ImageResize.ToSize(result.Image, size.Height, size.Width);
                 result.Dispose();
                 scale = scale with { Init = new InitialImage(InitialImageKind.File, "the previous scale") };
             }
             // Step numbers and seconds run on across scales, so a log reads as one run.
             var scaleProgress = new ContinuingProgress(progress, stepsBefore, totalSteps, secondsBefore);
-            result = RunOneScale(network, contentPath, stylePaths, styleBlend, scale, start, scaleProgress,
+            result = RunOneScale(network, contentPath, contentFullSize, stylePaths, styleBlend, scale, start, scaleProgress,
                 last ? snapshot : null, cancellation);
             stepsBefore += result.StepsCompleted;
             secondsBefore = scaleProgress.LastSeconds;
@@ -72,12 +73,12 @@ public static class StyleTransferJob
 
     /// <summary>One optimisation at <c>settings.Size</c>: load and size every image for it, then run.</summary>
     /// <param name="start">The start image at this size (from a coarser scale), or null for settings.Init.</param>
-    private static StyleTransferResult RunOneScale(IFeatureNetwork network, string contentPath, IReadOnlyList<string> stylePaths,
+    private static StyleTransferResult RunOneScale(IFeatureNetwork network, string contentPath, ImageSize contentFullSize, IReadOnlyList<string> stylePaths,
         IReadOnlyList<double>? styleBlend, StyleTransferSettings settings, Tensor? start, IProgress<IterationReport>? progress,
         Action<int, Tensor>? snapshot, CancellationToken cancellation)
     {
         using var scope = torch.NewDisposeScope();
-        var contentSize = FitTo(network, ImageLoader.ReadSize(contentPath).WithLongestSide(settings.Size));
+        var contentSize = FitTo(network, contentFullSize.WithLongestSide(settings.Size));
         var content = ImageLoader.Load(contentPath, contentSize.Width, contentSize.Height);
         var styles = stylePaths.Select((path, i) =>
         {
