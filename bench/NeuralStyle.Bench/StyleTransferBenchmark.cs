@@ -26,7 +26,7 @@ public static class StyleTransferBenchmark
         using var scope = torch.NewDisposeScope();
         // VGG without a weights file: synthetic weights of the real shapes. ResNet18 is bundled.
         using var network = model.Family == ModelFamily.Vgg && weightsPath is null
-            ? SyntheticVgg.Network(Deepest(settings), settings.Pooling, model.Name, PrecisionChoice.ComputeType(c.Precision))
+            ? SyntheticVgg.Network(VggArchitecture.DeepestOf(model.Name, settings.UsedLayers).Name, settings.Pooling, model.Name, PrecisionChoice.ComputeType(c.Precision))
             : FeatureNetworks.Create(model, weightsPath, settings.UsedLayers, settings.Pooling, c.Precision);
         torch.manual_seed(1);
         // Smooth random images: timing does not depend on the picture, only on its size.
@@ -46,8 +46,6 @@ public static class StyleTransferBenchmark
         return new BenchmarkResult(c, median, PeakMemory.ReadMiB(), reports[0].Terms.Total, reports[^1].Terms.Total, cpu);
     }
 
-    private static string Deepest(StyleTransferSettings s) =>
-        VggArchitecture.ForModel(s.Model.Name).Where(l => s.UsedLayers.Contains(l.Name)).MaxBy(l => l.Index)!.Name;
 
     // Synchronous (not Progress<T>), so each report is taken right at the end of its step.
     private sealed class Collect(List<IterationReport> into, List<double> cpuSeconds) : IProgress<IterationReport>

@@ -39,7 +39,7 @@ public static class FeatureNetworks
         foreach (var layer in layers)
             if (architecture.All(l => l.Name != layer))
                 throw new NeuralStyleException($"{model} has no layer '{layer}' (names look like conv3_1, relu4_2, pool2)");
-        var deepest = architecture.Where(l => layers.Contains(l.Name)).MaxBy(l => l.Index)!.Name;
+        var deepest = VggArchitecture.DeepestOf(model, layers).Name;
 
         var path = weightsPath ?? ModelCache.FromEnvironment().TryGetCachedPath(model)
             ?? throw new NeuralStyleException(

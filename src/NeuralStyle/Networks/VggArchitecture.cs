@@ -30,6 +30,14 @@ public static class VggArchitecture
         _ => throw new NeuralStyleException($"unknown VGG model '{model}' (expected vgg19 or vgg16)"),
     };
 
+    /// <summary>The deepest of <paramref name="layers"/> in <paramref name="model"/>: where the network can be cut.</summary>
+    public static VggLayer DeepestOf(string model, IEnumerable<string> layers)
+    {
+        var used = layers.ToHashSet();
+        return ForModel(model).Where(l => used.Contains(l.Name)).MaxBy(l => l.Index)
+            ?? throw new ArgumentException("no layer of the model is used", nameof(layers));
+    }
+
     private static IReadOnlyList<VggLayer> Build(int[] depths)
     {
         var layers = new List<VggLayer>();
