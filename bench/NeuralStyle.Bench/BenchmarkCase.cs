@@ -7,6 +7,15 @@ namespace NeuralStyle.Bench;
 public sealed record BenchmarkCase(string Model, int Size, int Threads, OptimizerKind Optimizer, int Iterations, int Warmup,
     Precision Precision = Precision.Fp32);
 
+/// <summary>What every case of one bench run shares.</summary>
+/// <param name="WeightsPath">Real weights, or null: <see cref="SyntheticVgg"/> for VGG (same shapes, so same speed), the bundled file for ResNet18.</param>
+/// <param name="ContentPath">A real photo (stretched to each case's square), or null for random pixels.</param>
+/// <param name="StylePath">A real painting, or null for random pixels.</param>
+/// <param name="StyleLayers">Instead of the preset's, e.g. for weights that stop early.</param>
+/// <param name="ContentLayer">Instead of the preset's.</param>
+public sealed record BenchmarkSetup(string? WeightsPath = null, string? ContentPath = null, string? StylePath = null,
+    IReadOnlyList<LayerWeight>? StyleLayers = null, string? ContentLayer = null);
+
 /// <param name="SecondsPerIteration">Median over the timed steps (after warm-up).</param>
 /// <param name="PeakMiB">Peak resident memory during the case, null where unknown.</param>
 /// <param name="FirstLoss">Total loss at the first step.</param>

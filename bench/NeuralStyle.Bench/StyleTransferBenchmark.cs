@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using NeuralStyle.Imaging;
 using NeuralStyle.Networks;
 using NeuralStyle.Transfer;
 using TorchSharp;
@@ -11,9 +12,11 @@ namespace NeuralStyle.Bench;
 /// </summary>
 public static class StyleTransferBenchmark
 {
-    /// <param name="weightsPath">Real weights, or null for <see cref="SyntheticVgg"/> (same shapes, so same speed).</param>
-    public static BenchmarkResult Measure(BenchmarkCase c, string? weightsPath)
+    /// <param name="setup">Weights, images and layers shared by every case (null: all defaults).</param>
+    public static BenchmarkResult Measure(BenchmarkCase c, BenchmarkSetup? setup = null)
     {
+        setup ??= new BenchmarkSetup();
+        var weightsPath = setup.WeightsPath;
         if (c.Threads > 0) torch.set_num_threads(c.Threads);
         var model = ModelSpec.Parse(c.Model);
         var settings = Presets.ForModel(Presets.Gatys, "gatys", model) with
@@ -22,6 +25,8 @@ public static class StyleTransferBenchmark
             LearningRate = Presets.DefaultLearningRate(c.Optimizer, Presets.Gatys.Space), Threads = c.Threads,
             Precision = c.Precision,
         };
+        if (setup.StyleLayers is { } styleLayers) settings = settings with { StyleLayers = styleLayers };
+        if (setup.ContentLayer is { } contentLayer) settings = settings with { ContentLayer = contentLayer };
         PeakMemory.Reset();
         using var scope = torch.NewDisposeScope();
         // VGG without a weights file: synthetic weights of the real shapes. ResNet18 is bundled.
@@ -29,9 +34,10 @@ public static class StyleTransferBenchmark
             ? SyntheticVgg.Network(VggArchitecture.DeepestOf(model.Name, settings.UsedLayers).Name, settings.Pooling, model.Name, PrecisionChoice.ComputeType(c.Precision))
             : FeatureNetworks.Create(model, weightsPath, settings.UsedLayers, settings.Pooling, c.Precision);
         torch.manual_seed(1);
-        // Smooth random images: timing does not depend on the picture, only on its size.
-        var content = torch.rand(1, 3, c.Size, c.Size);
-        var style = torch.rand(1, 3, c.Size, c.Size);
+        // Timing depends on the size, not the picture: random images unless real ones are given (for a
+        // loss that means something), stretched to the same square.
+        var content = setup.ContentPath is { } contentPath ? ImageLoader.Load(contentPath, c.Size, c.Size) : torch.rand(1, 3, c.Size, c.Size);
+        var style = setup.StylePath is { } stylePath ? ImageLoader.Load(stylePath, c.Size, c.Size) : torch.rand(1, 3, c.Size, c.Size);
 
         var reports = new List<IterationReport>();
         var cpuSeconds = new List<double>();

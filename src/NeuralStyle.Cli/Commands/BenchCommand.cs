@@ -19,12 +19,19 @@ public static class BenchCommand
         var iterations = new Option<int>("--iterations") { Description = "Timed steps per case.", DefaultValueFactory = _ => 10 };
         var warmup = new Option<int>("--warmup") { Description = "Untimed steps first.", DefaultValueFactory = _ => 2 };
         var weights = new Option<string?>("--weights") { Description = "Real weights (default: synthetic weights of the same shapes)." };
+        var content = new Option<string?>("--content") { Description = "A real photo for the loss column (default: random pixels; timing does not depend on it)." };
+        var style = new Option<string?>("--style") { Description = "A real painting for the loss column (default: random pixels)." };
+        var styleLayers = new Option<string?>("--style-layers") { Description = "Style layers instead of the preset's, e.g. for weights that stop early." };
+        var contentLayer = new Option<string?>("--content-layer") { Description = "Content layer instead of the preset's." };
         var command = new Command("bench", "Measure seconds per iteration and peak memory (the gatys preset's loss, square images).");
-        foreach (var o in new Option[] { model, precision, sizes, threads, optimizer, iterations, warmup, weights }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, precision, sizes, threads, optimizer, iterations, warmup, weights, content, style, styleLayers, contentLayer }) command.Options.Add(o);
+        command.Subcommands.Add(BenchScalesCommand.Create());
         command.SetAction(parsed =>
         {
             var kind = parsed.GetValue(optimizer) == "adam" ? OptimizerKind.Adam : OptimizerKind.Lbfgs;
             var weightsPath = parsed.GetValue(weights);
+            var setup = new BenchmarkSetup(weightsPath, parsed.GetValue(content), parsed.GetValue(style),
+                parsed.GetValue(styleLayers) is { } layers ? LayerWeights.Parse(layers) : null, parsed.GetValue(contentLayer));
             if (parsed.GetValue(iterations) < 1) throw new NeuralStyleException("--iterations must be ≥ 1");
             if (parsed.GetValue(warmup) < 0) throw new NeuralStyleException("--warmup must be ≥ 0");
             var models = Names(parsed.GetValue(model)!, "--model", ["vgg19", "vgg16", "resnet18"]);
@@ -32,8 +39,10 @@ public static class BenchCommand
                 .Select(p => PrecisionChoice.Parse(p)).ToList();
             Console.WriteLine(weightsPath is not null ? $"weights: {weightsPath}"
                 : "weights: synthetic for VGG (random values, real shapes; speed and memory do not depend on the values), bundled for resnet18");
+            Console.WriteLine(setup.ContentPath is null && setup.StylePath is null ? "images: random pixels"
+                : $"images: {setup.ContentPath ?? "random pixels"} × {setup.StylePath ?? "random pixels"}, each stretched to size × size");
             Console.WriteLine($"cpu: {Environment.ProcessorCount} logical cores, native bf16: {(PrecisionChoice.CpuHasNativeBf16 ? "yes" : "no")}; " +
-                $"loss: gatys preset layers; optimizer: {kind.ToString().ToLowerInvariant()}");
+                $"loss: gatys preset{(setup.StyleLayers is null && setup.ContentLayer is null ? "" : " with the given layers")}; optimizer: {kind.ToString().ToLowerInvariant()}");
             Console.WriteLine("model    prec  size  threads  s/iter  cpu s/iter  peak MiB   loss first → last");
             foreach (var m in models)
             foreach (var p in precisions)
@@ -41,7 +50,7 @@ public static class BenchCommand
             foreach (var t in Ints(parsed.GetValue(threads)!, "--threads"))
             {
                 var c = new BenchmarkCase(m, size, t, kind, parsed.GetValue(iterations), parsed.GetValue(warmup), p);
-                var r = StyleTransferBenchmark.Measure(c, weightsPath);
+                var r = StyleTransferBenchmark.Measure(c, setup);
                 var shown = p == Precision.Auto ? $"auto:{(PrecisionChoice.CpuHasNativeBf16 ? "bf16" : "fp32")}" : PrecisionChoice.Format(p);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{c.Model,-8} {shown,-4} {c.Size,5} {(t == 0 ? "auto" : t.ToString(CultureInfo.InvariantCulture)),8} {r.SecondsPerIteration,7:F3} {r.CpuSecondsPerIteration,11:F3} {r.PeakMiB,9:F0}   {r.FirstLoss:G4} → {r.LastLoss:G4}"));

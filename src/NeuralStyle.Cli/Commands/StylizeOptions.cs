@@ -42,7 +42,9 @@ internal sealed class StylizeOptions
     public readonly Option<string?> ContactSheet = new("--contact-sheet") { Description = "Also write a PNG with the content, style(s) and result side by side, labelled." };
     public readonly Option<string?> PlotLosses = new("--plot-losses") { Description = "Also write a PNG of the loss curves per term." };
     public readonly Option<string?> Precision = new("--precision") { Description = "Feature network in auto (bf16 only where the CPU has native bf16: amx_bf16/avx512_bf16), fp32 or bf16; losses and the image stay fp32." };
-    public readonly Option<int?> Scales = new("--scales") { Description = "Coarse-to-fine: optimise at N sizes, each twice the previous, ending at --size (default 1)." };
+    public readonly Option<string?> Scales = new("--scales") { Description = "Coarse-to-fine: optimise at N sizes, each twice the previous, ending at --size; auto (gatys default) = from about 128 px up, 1 = --size only." };
+    public readonly Option<string?> ScaleIterations = new("--scale-iterations") { Description = "Steps at each scale, coarsest first, e.g. 300,150,60 (implies --scales with that many; default: --iterations each, half at the finest)." };
+    public readonly Option<int?> LbfgsHistory = new("--lbfgs-history") { Description = "Curvature pairs L-BFGS keeps (default 100); each costs two image-sized vectors, so lower it for very large images." };
     public readonly Option<string?> LogJson = new("--log-json") { Description = "Write one JSON object per step (step, content, style, tv, total, seconds)." };
 
     public StylizeOptions()
@@ -63,7 +65,7 @@ internal sealed class StylizeOptions
         foreach (var option in new Option[]
                  {
                      Output, Preset, Size, StyleScale, StyleBlend, Iterations, Optimizer, LearningRate, ContentWeight, StyleWeight,
-                     TvWeight, StyleLayers, ContentLayer, Pooling, Init, Seed, SaveEvery, Model, Weights, Threads, ActivationSmoothing, Precision, Scales, PreserveColor, StyleLoss, Ema, MaskPairs, ContactSheet, PlotLosses, LogJson,
+                     TvWeight, StyleLayers, ContentLayer, Pooling, Init, Seed, SaveEvery, Model, Weights, Threads, ActivationSmoothing, Precision, Scales, ScaleIterations, LbfgsHistory, PreserveColor, StyleLoss, Ema, MaskPairs, ContactSheet, PlotLosses, LogJson,
                  })
             command.Options.Add(option);
     }
@@ -81,6 +83,7 @@ internal sealed class StylizeOptions
             throw new NeuralStyleException(
                 $"--model {model} needs --style-layers and --content-layer (list its tensors with 'neural-style models inspect {model.OnnxPath}')");
         var optimizer = parsed.GetValue(Optimizer) is { } o ? ParseOptimizer(o) : preset.Optimizer;
+        var scaleIterations = parsed.GetValue(ScaleIterations) is { } steps ? NumberList.Counts("--scale-iterations", steps) : null;
         var settings = preset with
         {
             Size = parsed.GetValue(Size) ?? preset.Size,
@@ -103,7 +106,11 @@ internal sealed class StylizeOptions
             SaveEvery = parsed.GetValue(SaveEvery) ?? preset.SaveEvery,
             WeightsPath = weights ?? preset.WeightsPath,
             Threads = parsed.GetValue(Threads) ?? preset.Threads,
-            Scales = parsed.GetValue(Scales) ?? preset.Scales,
+            LbfgsHistory = parsed.GetValue(LbfgsHistory) ?? preset.LbfgsHistory,
+            Scales = parsed.GetValue(Scales) is { } scaleText ? ParseScales(scaleText) : scaleIterations?.Count ?? preset.Scales,
+            // A preset's own schedule gives way when --scales or --iterations ask for something else.
+            ScaleIterations = scaleIterations
+                ?? (parsed.GetValue(Scales) is null && parsed.GetValue(Iterations) is null ? preset.ScaleIterations : null),
             ActivationSmoothing = parsed.GetValue(ActivationSmoothing) ?? preset.ActivationSmoothing,
             StyleLoss = parsed.GetValue(StyleLoss) is { } loss ? ParseStyleLoss(loss) : preset.StyleLoss,
             EmaDecay = parsed.GetValue(Ema) ?? preset.EmaDecay,
@@ -128,6 +135,11 @@ internal sealed class StylizeOptions
             throw new NeuralStyleException("--style-blend: weights must be ≥ 0 and not all 0");
         return weights;
     }
+
+    private static int ParseScales(string text) =>
+        text.Equals("auto", StringComparison.OrdinalIgnoreCase) ? ScalePyramid.Automatic
+        : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n != ScalePyramid.Automatic ? n
+        : throw new NeuralStyleException($"--scales must be auto or between 1 and {ScalePyramid.MaximumScales}, not '{text}'");
 
     private static OptimizerKind ParseOptimizer(string text) => text.ToLowerInvariant() switch
     {
@@ -160,6 +172,15 @@ internal sealed class StylizeOptions
     };
 
     public static string Describe(StyleTransferSettings s) => string.Create(CultureInfo.InvariantCulture,
-        $"{s.Model}, {s.Size} px, {s.Iterations} × {s.Optimizer.ToString().ToLowerInvariant()} (lr {s.LearningRate}), " +
+        $"{s.Model}, {s.Size} px, {Steps(s)} × {s.Optimizer.ToString().ToLowerInvariant()} (lr {s.LearningRate}), " +
         $"α={s.ContentWeight} β={s.StyleWeight} tv={s.TvWeight}, style {LayerWeights.Format(s.StyleLayers)}, content {s.ContentLayer}");
+
+    /// <summary>"300", or per scale "200@128 + 300@256" for coarse-to-fine.</summary>
+    private static string Steps(StyleTransferSettings s)
+    {
+        var plan = ScalePyramid.Plan(s);
+        return plan.Count == 1
+            ? plan[0].Iterations.ToString(CultureInfo.InvariantCulture)
+            : string.Join(" + ", plan.Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Iterations}@{p.Side}")));
+    }
 }

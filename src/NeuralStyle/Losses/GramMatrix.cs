@@ -12,9 +12,26 @@ public static class GramMatrix
     public static Tensor Compute(Tensor features, bool averageOverPositions)
     {
         var (channels, positions) = ChannelsAndPositions(features);
-        using var flat = features.reshape(channels, positions);
-        var gram = flat.matmul(flat.t());
+        Tensor gram;
+        if (IsChannelsLast(features))
+        {
+            // The networks compute channels-last: there F is already stored as H·W × C, a view, no copy.
+            using var positionsByChannels = features.permute(0, 2, 3, 1).reshape(positions, channels);
+            gram = positionsByChannels.t().matmul(positionsByChannels);
+        }
+        else
+        {
+            using var flat = features.reshape(channels, positions);
+            gram = flat.matmul(flat.t());
+        }
         return averageOverPositions ? gram.div_(positions) : gram;
+    }
+
+    private static bool IsChannelsLast(Tensor features)
+    {
+        if (features.dim() != 4) return false;
+        var stride = features.stride();
+        return stride[1] == 1 && stride[3] == features.shape[1] && features.shape[1] > 1;
     }
 
     public static (long Channels, long Positions) ChannelsAndPositions(Tensor features)

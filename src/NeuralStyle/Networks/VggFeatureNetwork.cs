@@ -69,6 +69,7 @@ public sealed class VggFeatureNetwork : IFeatureNetwork
         using var scope = torch.NewDisposeScope();
         // A differentiable cast: the gradient comes back to the float32 image through it.
         var x = input.dtype == _computeType ? input : input.to(_computeType);
+        x = ChannelsLast.Of(x); // with the weights stored so, convolutions run faster (see ChannelsLast)
         foreach (var layer in _layers)
         {
             if (outputs.Count == wanted.Count) break; // nothing deeper is needed
@@ -102,7 +103,10 @@ public sealed class VggFeatureNetwork : IFeatureNetwork
             throw new NeuralStyleException(
                 $"weights '{source}': '{key}' has shape [{string.Join(",", tensor.shape)}], expected [{string.Join(",", shape)}] for {layer.Name}");
         // Owned by this network (disposed with it), not by whatever dispose scope builds it.
-        return tensor.to(computeType).contiguous().detach().clone().DetachFromDisposeScope();
+        // Convolution weights channels-last, like the input in Extract (see ChannelsLast).
+        using var cast = tensor.to(computeType);
+        using var converted = cast.detach();
+        return (converted.dim() == 4 ? ChannelsLast.Of(converted) : converted.clone()).DetachFromDisposeScope();
     }
 
     public void Dispose()

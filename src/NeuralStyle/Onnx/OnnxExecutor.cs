@@ -1,4 +1,5 @@
 using Onnx;
+using NeuralStyle.Networks;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -32,7 +33,13 @@ public sealed partial class OnnxExecutor : IDisposable
         var graph = model.Graph;
         _nodes = graph.Node.ToList();
         foreach (var init in graph.Initializer)
-            _initializers[init.Name] = OnnxTensorReader.Read(init, source).detach().DetachFromDisposeScope();
+        {
+            using var read = OnnxTensorReader.Read(init, source);
+            using var frozen = read.detach();
+            // Convolution weights are stored channels-last, like the input in Run (see ChannelsLast).
+            var stored = frozen.dim() == 4 && frozen.is_floating_point() ? ChannelsLast.Of(frozen) : frozen.alias();
+            _initializers[init.Name] = stored.DetachFromDisposeScope();
+        }
 
         // Old IR versions list every initializer among the inputs too; the image is the one that isn't.
         var inputs = graph.Input.Where(i => !_initializers.ContainsKey(i.Name)).ToList();
@@ -100,6 +107,8 @@ public sealed partial class OnnxExecutor : IDisposable
         var results = new Dictionary<string, Tensor>();
         using var scope = NewDisposeScope();
         var values = new Dictionary<string, Tensor>();
+        // Channels-last runs the convolutions faster; the weights were stored so at load.
+        if (input.dim() == 4) input = ChannelsLast.Of(input);
         for (var step = 0; step < plan.Count; step++)
         {
             var node = _nodes[plan[step]];

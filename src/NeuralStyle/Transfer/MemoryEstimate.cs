@@ -10,7 +10,7 @@ namespace NeuralStyle.Transfer;
 /// <item>feature maps: every layer output up to the deepest used layer (VGG: counted from the
 /// architecture; any ONNX network: 200 values, about ResNet18's count), × 1.5 because the backward
 /// pass adds gradients while autograd still holds the forward maps;</item>
-/// <item>L-BFGS history: 2 × history (100) vectors of 3 floats, its largest state;</item>
+/// <item>L-BFGS history: 2 × <see cref="StyleTransferSettings.LbfgsHistory"/> vectors of 3 floats, its largest state;</item>
 /// </list>
 /// plus 1 GiB for libtorch, weights and images. It is compared with MemAvailable in /proc/meminfo.
 /// </summary>
@@ -18,7 +18,6 @@ public static class MemoryEstimate
 {
     private const double BackwardFactor = 1.5;
     private const double OnnxValuesPerPixel = 200;
-    private const int LbfgsHistory = 100;
     private const double FixedBytes = 1L << 30;
 
     /// <summary>Estimated peak bytes of a run with these settings on a width × height image.</summary>
@@ -27,7 +26,7 @@ public static class MemoryEstimate
         var pixels = (double)width * height;
         var elementSize = computeType == ScalarType.BFloat16 ? 2 : 4;
         var features = ActivationValuesPerPixel(settings) * elementSize * BackwardFactor;
-        var optimizer = settings.Optimizer == OptimizerKind.Lbfgs ? 2.0 * LbfgsHistory * 3 * 4 : 3 * 3 * 4; // Adam: two moments
+        var optimizer = settings.Optimizer == OptimizerKind.Lbfgs ? 2.0 * settings.LbfgsHistory * 3 * 4 : 3 * 3 * 4; // Adam: two moments
         return FixedBytes + pixels * (features + optimizer);
     }
 
@@ -41,7 +40,7 @@ public static class MemoryEstimate
         if (needed > available)
             throw new NeuralStyleException(FormattableString.Invariant(
                 $"{width}×{height} px needs about {needed / (1L << 30):F1} GiB but only {available.Value / (double)(1L << 30):F1} GiB is available; use a smaller --size") +
-                (settings.Optimizer == OptimizerKind.Lbfgs ? " or --optimizer adam" : ""));
+                (settings.Optimizer == OptimizerKind.Lbfgs ? ", a shorter --lbfgs-history or --optimizer adam" : ""));
     }
 
     private static double ActivationValuesPerPixel(StyleTransferSettings settings)

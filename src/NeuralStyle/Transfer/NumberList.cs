@@ -19,6 +19,13 @@ public static class NumberList
         return result;
     }
 
+    /// <summary>Comma-separated whole numbers ≥ 0, such as step counts.</summary>
+    public static IReadOnlyList<int> Counts(string option, string text) => text.Split(',', StringSplitOptions.TrimEntries)
+        .Select(part => int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value >= 0
+            ? value
+            : throw new NeuralStyleException($"{option}: '{part}' in '{text}' is not a whole number ≥ 0"))
+        .ToList();
+
     /// <summary>One value per style: a single value is repeated for every style, a list must have one per style.</summary>
     public static IReadOnlyList<double> PerStyle(string option, IReadOnlyList<double> values, int styles)
     {

@@ -20,7 +20,7 @@ internal abstract class OptimizerStep : IDisposable
         settings.Optimizer switch
         {
             OptimizerKind.Adam => new AdamStep(image, objective, settings.LearningRate),
-            _ => new LbfgsStep(image, objective, settings.LearningRate),
+            _ => new LbfgsStep(image, objective, settings.LearningRate, settings.LbfgsHistory),
         };
 
     /// <summary>Evaluates the loss at the current image, updates the image, returns the evaluated terms.</summary>
@@ -55,10 +55,10 @@ internal abstract class OptimizerStep : IDisposable
         public override void Dispose() => _adam.Dispose();
     }
 
-    private sealed class LbfgsStep(ImageParameter image, StyleTransferObjective objective, double learningRate)
+    private sealed class LbfgsStep(ImageParameter image, StyleTransferObjective objective, double learningRate, int history)
         : OptimizerStep(image, objective)
     {
-        private readonly Lbfgs _lbfgs = new(image.Value, learningRate);
+        private readonly Lbfgs _lbfgs = new(image.Value, learningRate, history);
 
         public override LossBreakdown Take()
         {

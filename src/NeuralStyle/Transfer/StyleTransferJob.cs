@@ -33,15 +33,15 @@ public static class StyleTransferJob
         // Before any image is loaded at that size: a size that cannot fit fails now, in one line.
         MemoryEstimate.Check(settings, finalSize.Width, finalSize.Height, PrecisionChoice.ComputeType(settings.Precision));
 
-        var sides = ScalePyramid.Sides(settings.Size, settings.Scales);
-        var totalSteps = sides.Select((_, k) => ScalePyramid.Iterations(settings.Iterations, k, sides.Count)).Sum();
+        var plan = ScalePyramid.Plan(settings);
+        var totalSteps = plan.Sum(p => p.Iterations);
         StyleTransferResult? result = null;
         var stepsBefore = 0;
         var secondsBefore = 0.0;
-        for (var k = 0; k < sides.Count; k++)
+        for (var k = 0; k < plan.Count; k++)
         {
-            var last = k == sides.Count - 1;
-            var scale = settings with { Size = sides[k], Iterations = ScalePyramid.Iterations(settings.Iterations, k, sides.Count) };
+            var last = k == plan.Count - 1;
+            var scale = settings with { Size = plan[k].Side, Iterations = plan[k].Iterations, Scales = 1, ScaleIterations = null };
             Tensor? start = null;
             if (result is not null)
             {

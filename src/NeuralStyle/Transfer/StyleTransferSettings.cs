@@ -13,11 +13,18 @@ public sealed record StyleTransferSettings
     /// <summary>One scale per style image, overriding <see cref="StyleScale"/>; null = StyleScale for all.
     /// Lets one painting give coarse structure (small scale) and another fine texture (large scale).</summary>
     public IReadOnlyList<double>? StyleScales { get; init; }
-    /// <summary>Coarse-to-fine scales (<see cref="ScalePyramid"/>); 1 = optimise at <see cref="Size"/> only.</summary>
+    /// <summary>Coarse-to-fine scales (<see cref="ScalePyramid"/>); 1 = optimise at <see cref="Size"/> only,
+    /// <see cref="ScalePyramid.Automatic"/> (0) = as many as the size allows.</summary>
     public int Scales { get; init; } = 1;
+    /// <summary>Steps at each scale, coarsest first (<c>--scale-iterations</c>), one per scale; null = the
+    /// <see cref="ScalePyramid"/> default (<see cref="Iterations"/> each, half at the finest).</summary>
+    public IReadOnlyList<int>? ScaleIterations { get; init; }
     public int Iterations { get; init; }
     public OptimizerKind Optimizer { get; init; }
     public double LearningRate { get; init; }
+    /// <summary>Curvature pairs L-BFGS keeps (<c>--lbfgs-history</c>). Each pair is two image-sized vectors, so at
+    /// large sizes the history can outweigh the network: 100 pairs at 2048² take 9.4 GiB.</summary>
+    public int LbfgsHistory { get; init; } = 100;
     /// <summary>α.</summary>
     public double ContentWeight { get; init; }
     /// <summary>β.</summary>
@@ -68,7 +75,11 @@ public sealed record StyleTransferSettings
         Require(ContentLayer.Length > 0, "--content-layer must name a layer");
         Require(EmaDecay is >= 0 and < 1, "--ema must be in [0, 1), e.g. 0.9");
         Require(SaveEvery >= 0, "--save-every must be ≥ 0");
-        Require(Scales is >= 1 and <= 6, "--scales must be between 1 and 6");
+        Require(Scales is >= ScalePyramid.Automatic and <= ScalePyramid.MaximumScales, $"--scales must be auto or between 1 and {ScalePyramid.MaximumScales}");
+        Require(ScaleIterations is null || ScaleIterations.Count == (Scales == ScalePyramid.Automatic ? ScalePyramid.Count(Size, Scales) : Scales),
+            $"--scale-iterations needs one step count per scale ({(Scales == ScalePyramid.Automatic ? ScalePyramid.Count(Size, Scales) : Scales)} with --scales {(Scales == ScalePyramid.Automatic ? "auto" : Scales)})");
+        Require(ScaleIterations is null || ScaleIterations.All(n => n >= 0), "--scale-iterations values must be ≥ 0");
+        Require(LbfgsHistory is >= 1 and <= 1000, "--lbfgs-history must be between 1 and 1000");
         Require(Threads >= 0, "--threads must be ≥ 0");
     }
 

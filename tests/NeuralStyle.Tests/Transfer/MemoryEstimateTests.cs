@@ -22,6 +22,9 @@ public class MemoryEstimateTests
         // A shallower cut of the network needs less.
         var shallow = Vgg with { StyleLayers = LayerWeights.Parse("relu1_1,relu2_1"), ContentLayer = "relu2_2" };
         Assert.True(MemoryEstimate.PeakBytes(shallow, 512, 512, ScalarType.Float32) < MemoryEstimate.PeakBytes(Vgg, 512, 512, ScalarType.Float32));
+        // L-BFGS keeps 2 × history image-sized float vectors: 100 pairs fewer save exactly that much.
+        var shortHistory = MemoryEstimate.PeakBytes(Vgg with { LbfgsHistory = 10 }, 2048, 2048, ScalarType.Float32);
+        Assert.Equal(2.0 * 90 * 3 * 4 * 2048 * 2048, MemoryEstimate.PeakBytes(Vgg, 2048, 2048, ScalarType.Float32) - shortHistory, 0);
     }
 
     [Fact]
@@ -31,7 +34,7 @@ public class MemoryEstimateTests
         var e = Assert.Throws<NeuralStyleException>(() => MemoryEstimate.Check(Vgg, 4096, 4096, ScalarType.Float32, availableBytes: 8L << 30));
         Assert.DoesNotContain('\n', e.Message);
         Assert.StartsWith("4096×4096 px needs about ", e.Message);
-        Assert.Contains("GiB but only 8.0 GiB is available; use a smaller --size or --optimizer adam", e.Message);
+        Assert.Contains("GiB but only 8.0 GiB is available; use a smaller --size, a shorter --lbfgs-history or --optimizer adam", e.Message);
     }
 
     [Fact]

@@ -15,8 +15,26 @@ public class MultiScaleTests
         Assert.Equal([128, 256, 512], ScalePyramid.Sides(512, 3));
         Assert.Equal([400], ScalePyramid.Sides(400, 1));
         Assert.Equal([75, 150], ScalePyramid.Sides(150, 3)); // 38 px would be below the minimum
-        Assert.Equal([200, 200, 100], Enumerable.Range(0, 3).Select(k => ScalePyramid.Iterations(200, k, 3)));
+        // Two thirds of the steps at every coarse scale, all of them at the finest.
+        Assert.Equal([133, 133, 200], Enumerable.Range(0, 3).Select(k => ScalePyramid.Iterations(200, k, 3)));
         Assert.Equal(7, ScalePyramid.Iterations(7, 0, 1));
+        // auto: halve down to 128 px and no further.
+        Assert.Equal([128, 256, 512], ScalePyramid.Sides(512, ScalePyramid.Automatic));
+        Assert.Equal([128, 256, 512, 1024, 2048], ScalePyramid.Sides(2048, ScalePyramid.Automatic));
+        Assert.Equal([200], ScalePyramid.Sides(200, ScalePyramid.Automatic));
+        Assert.Equal([150, 300], ScalePyramid.Sides(300, ScalePyramid.Automatic));
+    }
+
+    [Fact]
+    public void ExplicitStepsPerScaleBelongToTheScalesCountedFromTheFinest()
+    {
+        var settings = Presets.Gatys with { Size = 512, Scales = 3, ScaleIterations = [5, 6, 7] };
+        Assert.Equal([(128, 5), (256, 6), (512, 7)], ScalePyramid.Plan(settings));
+        // 150 px: the 38 px scale is not made, and its 5 steps go with it.
+        Assert.Equal([(75, 6), (150, 7)], ScalePyramid.Plan(settings with { Size = 150 }));
+        Assert.Equal([(256, 27), (512, 40)], ScalePyramid.Plan(settings with { Scales = 2, ScaleIterations = null, Iterations = 40 }));
+        var mismatch = Assert.Throws<NeuralStyleException>(() => (settings with { Scales = 2 }).Validate());
+        Assert.Contains("--scale-iterations needs one step count per scale", mismatch.Message);
     }
 
     [Fact]
@@ -34,13 +52,32 @@ public class MultiScaleTests
 
         using var result = StyleTransferJob.Run(content, [style], settings, progress: history);
 
-        Assert.Equal(Enumerable.Range(1, 12), reports.Select(r => r.Step)); // 8 at 64 px, then 4 at 128 px
-        Assert.All(reports, r => Assert.Equal(12, r.TotalSteps));
+        Assert.Equal(Enumerable.Range(1, 13), reports.Select(r => r.Step)); // 5 at 64 px, then 8 at 128 px
+        Assert.All(reports, r => Assert.Equal(13, r.TotalSteps));
         Assert.True(reports.Zip(reports.Skip(1)).All(p => p.Second.Seconds >= p.First.Seconds));
-        Assert.True(reports[^1].Terms.Total < reports[8].Terms.Total, "the finest scale did not lower the loss");
-        Assert.Equal((12, false), (result.StepsCompleted, result.Cancelled));
+        Assert.True(reports[^1].Terms.Total < reports[5].Terms.Total, "the finest scale did not lower the loss");
+        Assert.Equal((13, false), (result.StepsCompleted, result.Cancelled));
         var expected = ImageLoader.ReadSize(content).WithLongestSide(128);
         Assert.Equal(128, result.Image.shape[3]);
         Assert.Equal((long)Math.Round(expected.Height / 32.0) * 32, result.Image.shape[2]); // ResNet18 needs multiples of 32
+    }
+
+    [Fact]
+    public void AScheduleGivesEachScaleItsOwnSteps()
+    {
+        var content = Path.Combine(SharedFiles.RepoRoot, "examples", "chelsea.png");
+        var style = Path.Combine(SharedFiles.RepoRoot, "examples", "starry_night.jpg");
+        var settings = Presets.ForModel(Presets.Gatys, "gatys", ModelSpec.ResNet18) with
+        {
+            Size = 128, Scales = 2, ScaleIterations = [3, 5], Threads = 2,
+            StyleLayers = LayerWeights.Parse("conv1,layer1"), ContentLayer = "layer1",
+        };
+        var history = new LossHistory();
+
+        using var result = StyleTransferJob.Run(content, [style], settings, progress: history);
+
+        Assert.Equal(Enumerable.Range(1, 8), history.Reports.Select(r => r.Step));
+        Assert.All(history.Reports, r => Assert.Equal(8, r.TotalSteps));
+        Assert.Equal((8, false), (result.StepsCompleted, result.Cancelled));
     }
 }

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using NeuralStyle.Transfer;
+
+namespace NeuralStyle.Bench;
+
+/// <summary>
+/// Single scale against coarse-to-fine on real images: the single-scale run sets the loss to beat
+/// (its total loss at its last step); a multi-scale run counts wall time until its finest scale gets
+/// there, and stops. Wall time runs from before the network is built to the step that reaches the
+/// loss, so per-scale target computation and image resizing are included.
+/// </summary>
+public static class MultiScaleRace
+{
+    /// <param name="Plan">Side and steps of each scale, coarsest first.</param>
+    /// <param name="Seconds">Wall time of the whole run, or up to the step that reached the target.</param>
+    /// <param name="ReachedAtStep">The step (counted over all scales) whose loss first reached the target; null if none did.</param>
+    public sealed record Lap(IReadOnlyList<(int Side, int Iterations)> Plan, double Seconds, double FinalLoss, int Steps, int? ReachedAtStep);
+
+    /// <summary>Runs to the end of <paramref name="settings"/>'s schedule, or, given a target, until the finest scale reaches it.</summary>
+    public static Lap Run(string contentPath, string stylePath, StyleTransferSettings settings, double? target = null)
+    {
+        var plan = ScalePyramid.Plan(settings);
+        var coarseSteps = plan.Take(plan.Count - 1).Sum(p => p.Iterations);
+        using var stop = new CancellationTokenSource();
+        var watch = Stopwatch.StartNew();
+        var progress = new Watcher(watch, report =>
+        {
+            // Only the finest scale counts: coarse losses are measured on smaller images.
+            if (target is { } t && report.Step > coarseSteps && report.Terms.Total <= t) stop.Cancel();
+        });
+        using var result = StyleTransferJob.Run(contentPath, [stylePath], settings, progress: progress, cancellation: stop.Token);
+        var last = progress.Last ?? throw new InvalidOperationException("the run made no step");
+        var reached = target is not null && stop.IsCancellationRequested ? last.Step : (int?)null;
+        return new Lap(plan, reached is null ? watch.Elapsed.TotalSeconds : progress.LastAt, last.Terms.Total, last.Step, reached);
+    }
+
+    // Synchronous, so the time is taken right at the end of each step.
+    private sealed class Watcher(Stopwatch watch, Action<IterationReport> onStep) : IProgress<IterationReport>
+    {
+        public IterationReport? Last { get; private set; }
+        public double LastAt { get; private set; }
+
+        public void Report(IterationReport value)
+        {
+            Last = value;
+            LastAt = watch.Elapsed.TotalSeconds;
+            onStep(value);
+        }
+    }
+}
