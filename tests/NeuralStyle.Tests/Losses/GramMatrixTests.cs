@@ -19,6 +19,24 @@ public class GramMatrixTests
     }
 
     [Fact]
+    public void ChannelsLastFeaturesGiveTheSameGramAndGradient()
+    {
+        // The networks hand over channels-last maps; the Gram then reads them as H·W × C without a copy.
+        using var scope = torch.NewDisposeScope();
+        var values = torch.randn([1, 5, 6, 7], generator: new torch.Generator(3));
+        var nchw = values.clone().requires_grad_(true);
+        var nhwc = values.permute(0, 2, 3, 1).contiguous().permute(0, 3, 1, 2).detach().requires_grad_(true);
+        Assert.Equal(1, nhwc.stride()[1]); // really channels-last
+
+        var expected = GramMatrix.Compute(nchw, averageOverPositions: true);
+        var actual = GramMatrix.Compute(nhwc, averageOverPositions: true);
+        Assert.True(actual.allclose(expected, rtol: 1e-5, atol: 1e-6));
+        expected.square().sum().backward();
+        actual.square().sum().backward();
+        Assert.True(nhwc.grad!.allclose(nchw.grad!, rtol: 1e-5, atol: 1e-6));
+    }
+
+    [Fact]
     public void AveragedGramDividesByThePositionCount()
     {
         using var features = Features();

@@ -10,8 +10,10 @@ public class LbfgsTests
     // A smooth, non-quadratic test function: ‖Ax − b‖² + 0.1·Σx⁴.
     private static Tensor Loss(Tensor x, Tensor a, Tensor b) => (a.matmul(x) - b).square().sum() + x.pow(4).sum().mul(0.1);
 
-    [Fact]
-    public void IteratesMatchLibtorchsLbfgs()
+    [Theory]
+    [InlineData(100)]
+    [InlineData(3)] // --lbfgs-history 3: the oldest pairs are dropped exactly as libtorch drops them
+    public void IteratesMatchLibtorchsLbfgs(int history)
     {
         using var scope = torch.NewDisposeScope();
         var generator = new Generator(42);
@@ -20,10 +22,10 @@ public class LbfgsTests
         var start = torch.randn([10], dtype: ScalarType.Float64, generator: generator);
 
         var ours = new TorchSharp.Modules.Parameter(start.clone());
-        using var lbfgs = new Lbfgs(ours, learningRate: 1);
+        using var lbfgs = new Lbfgs(ours, learningRate: 1, history);
         var theirs = new TorchSharp.Modules.Parameter(start.clone());
         using var native = torch.optim.LBFGS([theirs], lr: 1, max_iter: 1, max_eval: 1,
-            tolerange_grad: 1e-20, tolerance_change: 1e-20, history_size: 100);
+            tolerange_grad: 1e-20, tolerance_change: 1e-20, history_size: history);
 
         double first = 0, last = 0;
         for (var step = 0; step < 15; step++)
