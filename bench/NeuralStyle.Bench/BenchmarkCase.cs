@@ -13,8 +13,9 @@ public sealed record BenchmarkCase(string Model, int Size, int Threads, Optimize
 /// <param name="StylePath">A real painting, or null for random pixels.</param>
 /// <param name="StyleLayers">Instead of the preset's, e.g. for weights that stop early.</param>
 /// <param name="ContentLayer">Instead of the preset's.</param>
+/// <param name="ImageFolder">Where to save each case's result as MODEL-PRECISION-SIZE.png (null: not saved), to compare by eye.</param>
 public sealed record BenchmarkSetup(string? WeightsPath = null, string? ContentPath = null, string? StylePath = null,
-    IReadOnlyList<LayerWeight>? StyleLayers = null, string? ContentLayer = null);
+    IReadOnlyList<LayerWeight>? StyleLayers = null, string? ContentLayer = null, string? ImageFolder = null);
 
 /// <param name="SecondsPerIteration">Median over the timed steps (after warm-up).</param>
 /// <param name="PeakMiB">Peak resident memory during the case, null where unknown.</param>

@@ -12,30 +12,38 @@ namespace NeuralStyle.Bench;
 public static class MultiScaleRace
 {
     /// <param name="Plan">Side and steps of each scale, coarsest first.</param>
-    /// <param name="Seconds">Wall time of the whole run, or up to the step that reached the target.</param>
+    /// <param name="Seconds">Wall time of the whole run (to its last step).</param>
+    /// <param name="FinalLoss">Total loss at the last step made.</param>
     /// <param name="ReachedAtStep">The step (counted over all scales) whose loss first reached the target; null if none did.</param>
-    public sealed record Lap(IReadOnlyList<(int Side, int Iterations)> Plan, double Seconds, double FinalLoss, int Steps, int? ReachedAtStep);
+    /// <param name="ReachedAfterSeconds">Wall time up to that step.</param>
+    public sealed record Lap(IReadOnlyList<(int Side, int Iterations)> Plan, double Seconds, double FinalLoss, int Steps,
+        int? ReachedAtStep, double? ReachedAfterSeconds);
 
-    /// <summary>Runs to the end of <paramref name="settings"/>'s schedule, or, given a target, until the finest scale reaches it.</summary>
-    public static Lap Run(string contentPath, string stylePath, StyleTransferSettings settings, double? target = null)
+    /// <summary>Runs <paramref name="settings"/>'s schedule, noting when the finest scale first reaches
+    /// <paramref name="target"/>; stops there unless <paramref name="runToEnd"/>.</summary>
+    public static Lap Run(string contentPath, string stylePath, StyleTransferSettings settings, double? target = null, bool runToEnd = false)
     {
         var plan = ScalePyramid.Plan(settings);
         var coarseSteps = plan.Take(plan.Count - 1).Sum(p => p.Iterations);
         using var stop = new CancellationTokenSource();
         var watch = Stopwatch.StartNew();
-        var progress = new Watcher(watch, report =>
+        (int Step, double Seconds)? reached = null;
+        var progress = new Watcher(watch, (report, seconds) =>
         {
             // Only the finest scale counts: coarse losses are measured on smaller images.
-            if (target is { } t && report.Step > coarseSteps && report.Terms.Total <= t) stop.Cancel();
+            if (reached is null && target is { } t && report.Step > coarseSteps && report.Terms.Total <= t)
+            {
+                reached = (report.Step, seconds);
+                if (!runToEnd) stop.Cancel();
+            }
         });
         using var result = StyleTransferJob.Run(contentPath, [stylePath], settings, progress: progress, cancellation: stop.Token);
         var last = progress.Last ?? throw new InvalidOperationException("the run made no step");
-        var reached = target is not null && stop.IsCancellationRequested ? last.Step : (int?)null;
-        return new Lap(plan, reached is null ? watch.Elapsed.TotalSeconds : progress.LastAt, last.Terms.Total, last.Step, reached);
+        return new Lap(plan, progress.LastAt, last.Terms.Total, last.Step, reached?.Step, reached?.Seconds);
     }
 
     // Synchronous, so the time is taken right at the end of each step.
-    private sealed class Watcher(Stopwatch watch, Action<IterationReport> onStep) : IProgress<IterationReport>
+    private sealed class Watcher(Stopwatch watch, Action<IterationReport, double> onStep) : IProgress<IterationReport>
     {
         public IterationReport? Last { get; private set; }
         public double LastAt { get; private set; }
@@ -44,7 +52,7 @@ public static class MultiScaleRace
         {
             Last = value;
             LastAt = watch.Elapsed.TotalSeconds;
-            onStep(value);
+            onStep(value, LastAt);
         }
     }
 }

@@ -43,6 +43,8 @@ public static class StyleTransferBenchmark
         var cpuSeconds = new List<double>();
         using var result = StyleTransferRunner.Run(network, settings, content, [(style, 1.0)],
             progress: new Collect(reports, cpuSeconds));
+        if (setup.ImageFolder is { } folder)
+            ImageSaver.Save(result.Image, Path.Combine(folder, $"{c.Model}-{PrecisionChoice.Format(c.Precision)}-{c.Size}.png"));
         var stepSeconds = reports.Select((r, i) => r.Seconds - (i == 0 ? 0 : reports[i - 1].Seconds)).Skip(c.Warmup).Order().ToList();
         var median = stepSeconds.Count == 0 ? double.NaN : stepSeconds[stepSeconds.Count / 2];
         // CPU time from the end of the last warm-up step (or the first step) to the end of the last one.

@@ -23,15 +23,18 @@ public static class BenchCommand
         var style = new Option<string?>("--style") { Description = "A real painting for the loss column (default: random pixels)." };
         var styleLayers = new Option<string?>("--style-layers") { Description = "Style layers instead of the preset's, e.g. for weights that stop early." };
         var contentLayer = new Option<string?>("--content-layer") { Description = "Content layer instead of the preset's." };
+        var saveImages = new Option<string?>("--save-images") { Description = "Save each case's result in this folder as MODEL-PRECISION-SIZE.png." };
         var command = new Command("bench", "Measure seconds per iteration and peak memory (the gatys preset's loss, square images).");
-        foreach (var o in new Option[] { model, precision, sizes, threads, optimizer, iterations, warmup, weights, content, style, styleLayers, contentLayer }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, precision, sizes, threads, optimizer, iterations, warmup, weights, content, style, styleLayers, contentLayer, saveImages }) command.Options.Add(o);
         command.Subcommands.Add(BenchScalesCommand.Create());
         command.SetAction(parsed =>
         {
             var kind = parsed.GetValue(optimizer) == "adam" ? OptimizerKind.Adam : OptimizerKind.Lbfgs;
             var weightsPath = parsed.GetValue(weights);
             var setup = new BenchmarkSetup(weightsPath, parsed.GetValue(content), parsed.GetValue(style),
-                parsed.GetValue(styleLayers) is { } layers ? LayerWeights.Parse(layers) : null, parsed.GetValue(contentLayer));
+                parsed.GetValue(styleLayers) is { } layers ? LayerWeights.Parse(layers) : null, parsed.GetValue(contentLayer),
+                parsed.GetValue(saveImages));
+            if (setup.ImageFolder is { } folder) Directory.CreateDirectory(folder);
             if (parsed.GetValue(iterations) < 1) throw new NeuralStyleException("--iterations must be ≥ 1");
             if (parsed.GetValue(warmup) < 0) throw new NeuralStyleException("--warmup must be ≥ 0");
             var models = Names(parsed.GetValue(model)!, "--model", ["vgg19", "vgg16", "resnet18"]);

@@ -71,7 +71,9 @@ public sealed partial class OnnxExecutor : IDisposable
         {
             var old = _initializers[name];
             if (!old.is_floating_point() || old.dtype == type) continue;
-            _initializers[name] = old.to(type).detach().DetachFromDisposeScope();
+            // to() keeps the channels-last layout (see ChannelsLast).
+            using var cast = old.to(type);
+            _initializers[name] = cast.detach().DetachFromDisposeScope();
             old.Dispose();
         }
         ComputeType = type;
