@@ -23,5 +23,7 @@ public sealed record BenchmarkSetup(string? WeightsPath = null, string? ContentP
 /// <param name="LastLoss">Total loss at the last step.</param>
 /// <param name="CpuSecondsPerIteration">Process CPU time (all threads) per timed step: unlike wall time, barely
 /// affected by other work competing for the cores, so comparisons on a busy machine stay meaningful.</param>
+/// <param name="ResultLossFp32">The result image's total loss computed by the fp32 network, so runs in different
+/// precisions are scored alike (the other losses come from the run's own network).</param>
 public sealed record BenchmarkResult(BenchmarkCase Case, double SecondsPerIteration, double? PeakMiB, double FirstLoss, double LastLoss,
-    double CpuSecondsPerIteration = double.NaN);
+    double CpuSecondsPerIteration, double ResultLossFp32);

@@ -1,3 +1,5 @@
+using NeuralStyle.Runtime;
+
 namespace NeuralStyle.Bench;
 
 /// <summary>
@@ -15,16 +17,5 @@ public static class PeakMemory
     }
 
     /// <summary>Peak resident set size in MiB, or null where /proc is unavailable.</summary>
-    public static double? ReadMiB()
-    {
-        try
-        {
-            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
-            return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) / 1024.0;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-        {
-            return null;
-        }
-    }
+    public static double? ReadMiB() => ProcFile.ReadKilobytesAsBytes("/proc/self/status", "VmHWM") / (1024.0 * 1024.0);
 }

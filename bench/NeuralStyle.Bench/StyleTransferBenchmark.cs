@@ -3,6 +3,7 @@ using NeuralStyle.Imaging;
 using NeuralStyle.Networks;
 using NeuralStyle.Transfer;
 using TorchSharp;
+using static TorchSharp.torch;
 
 namespace NeuralStyle.Bench;
 
@@ -30,9 +31,10 @@ public static class StyleTransferBenchmark
         PeakMemory.Reset();
         using var scope = torch.NewDisposeScope();
         // VGG without a weights file: synthetic weights of the real shapes. ResNet18 is bundled.
-        using var network = model.Family == ModelFamily.Vgg && weightsPath is null
-            ? SyntheticVgg.Network(VggArchitecture.DeepestOf(model.Name, settings.UsedLayers).Name, settings.Pooling, model.Name, PrecisionChoice.ComputeType(c.Precision))
-            : FeatureNetworks.Create(model, weightsPath, settings.UsedLayers, settings.Pooling, c.Precision);
+        IFeatureNetwork Network(Precision precision) => model.Family == ModelFamily.Vgg && weightsPath is null
+            ? SyntheticVgg.Network(VggArchitecture.DeepestOf(model.Name, settings.UsedLayers).Name, settings.Pooling, model.Name, PrecisionChoice.ComputeType(precision))
+            : FeatureNetworks.Create(model, weightsPath, settings.UsedLayers, settings.Pooling, precision);
+        using var network = Network(c.Precision);
         torch.manual_seed(1);
         // Timing depends on the size, not the picture: random images unless real ones are given (for a
         // loss that means something), stretched to the same square.
@@ -45,15 +47,35 @@ public static class StyleTransferBenchmark
             progress: new Collect(reports, cpuSeconds));
         if (setup.ImageFolder is { } folder)
             ImageSaver.Save(result.Image, Path.Combine(folder, $"{c.Model}-{PrecisionChoice.Format(c.Precision)}-{c.Size}.png"));
+        var peak = PeakMemory.ReadMiB();
+        // The loss each run reports comes from its own network; to compare precisions, the result is
+        // also scored by an fp32 network.
+        double resultLoss;
+        using (var fp32 = PrecisionChoice.ComputeType(c.Precision) == ScalarType.Float32 ? null : Network(Precision.Fp32))
+            resultLoss = LossOf(result.Image, fp32 ?? network, settings, content, style);
         var stepSeconds = reports.Select((r, i) => r.Seconds - (i == 0 ? 0 : reports[i - 1].Seconds)).Skip(c.Warmup).Order().ToList();
         var median = stepSeconds.Count == 0 ? double.NaN : stepSeconds[stepSeconds.Count / 2];
         // CPU time from the end of the last warm-up step (or the first step) to the end of the last one.
         var from = Math.Max(0, c.Warmup - 1);
         var timed = reports.Count - 1 - from;
         var cpu = timed > 0 ? (cpuSeconds[^1] - cpuSeconds[from]) / timed : double.NaN;
-        return new BenchmarkResult(c, median, PeakMemory.ReadMiB(), reports[0].Terms.Total, reports[^1].Terms.Total, cpu);
+        return new BenchmarkResult(c, median, peak, reports[0].Terms.Total, reports[^1].Terms.Total, cpu, resultLoss);
     }
 
+
+    /// <summary>The total loss of <paramref name="image"/> in fp32: a one-step run reports the loss of its start image.</summary>
+    private static double LossOf(Tensor image, IFeatureNetwork network, StyleTransferSettings settings, Tensor content, Tensor style)
+    {
+        var score = new List<IterationReport>();
+        var scoring = settings with
+        {
+            Iterations = 1, Precision = Precision.Fp32, Init = new InitialImage(InitialImageKind.File, "the run's result"),
+        };
+        using (StyleTransferRunner.Run(network, scoring, content, [(style, 1.0)], image, progress: new Collect(score, [])))
+        {
+        }
+        return score[0].Terms.Total;
+    }
 
     // Synchronous (not Progress<T>), so each report is taken right at the end of its step.
     private sealed class Collect(List<IterationReport> into, List<double> cpuSeconds) : IProgress<IterationReport>

@@ -46,7 +46,7 @@ public static class BenchCommand
                 : $"images: {setup.ContentPath ?? "random pixels"} × {setup.StylePath ?? "random pixels"}, each stretched to size × size");
             Console.WriteLine($"cpu: {Environment.ProcessorCount} logical cores, native bf16: {(PrecisionChoice.CpuHasNativeBf16 ? "yes" : "no")}; " +
                 $"loss: gatys preset{(setup.StyleLayers is null && setup.ContentLayer is null ? "" : " with the given layers")}; optimizer: {kind.ToString().ToLowerInvariant()}");
-            Console.WriteLine("model    prec  size  threads  s/iter  cpu s/iter  peak MiB   loss first → last");
+            Console.WriteLine("model    prec  size  threads  s/iter  cpu s/iter  peak MiB   loss first → last   result loss in fp32");
             foreach (var m in models)
             foreach (var p in precisions)
             foreach (var size in Ints(parsed.GetValue(sizes)!, "--sizes"))
@@ -56,7 +56,7 @@ public static class BenchCommand
                 var r = StyleTransferBenchmark.Measure(c, setup);
                 var shown = p == Precision.Auto ? $"auto:{(PrecisionChoice.CpuHasNativeBf16 ? "bf16" : "fp32")}" : PrecisionChoice.Format(p);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{c.Model,-8} {shown,-4} {c.Size,5} {(t == 0 ? "auto" : t.ToString(CultureInfo.InvariantCulture)),8} {r.SecondsPerIteration,7:F3} {r.CpuSecondsPerIteration,11:F3} {r.PeakMiB,9:F0}   {r.FirstLoss:G4} → {r.LastLoss:G4}"));
+                    $"{c.Model,-8} {shown,-4} {c.Size,5} {(t == 0 ? "auto" : t.ToString(CultureInfo.InvariantCulture)),8} {r.SecondsPerIteration,7:F3} {r.CpuSecondsPerIteration,11:F3} {r.PeakMiB,9:F0}   {r.FirstLoss:G4} → {r.LastLoss:G4}   {r.ResultLossFp32:G4}"));
             }
             return 0;
         });

@@ -1,3 +1,4 @@
+using NeuralStyle.Runtime;
 using NeuralStyle.Networks;
 using static TorchSharp.torch;
 
@@ -59,16 +60,5 @@ public static class MemoryEstimate
     }
 
     /// <summary>MemAvailable from /proc/meminfo in bytes, or null where it cannot be read.</summary>
-    public static long? ReadMemAvailable()
-    {
-        try
-        {
-            var line = File.ReadLines("/proc/meminfo").FirstOrDefault(l => l.StartsWith("MemAvailable:", StringComparison.Ordinal));
-            return line is null ? null : long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-        {
-            return null;
-        }
-    }
+    public static long? ReadMemAvailable() => ProcFile.ReadKilobytesAsBytes("/proc/meminfo", "MemAvailable");
 }

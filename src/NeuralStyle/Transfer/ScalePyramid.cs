@@ -18,15 +18,16 @@ public static class ScalePyramid
     /// <summary>No scale is made smaller than this: below it the deeper layers see almost nothing.</summary>
     public const int MinimumSide = 64;
 
-    /// <summary><c>--scales auto</c> halves down to this side and no further: at 64 px the coarsest
-    /// picture is too small to carry shapes worth keeping.</summary>
-    public const int AutomaticCoarsestSide = 128;
+    /// <summary><c>--scales auto</c> halves down to this side and no further. Starting at 128 px painted
+    /// stronger but blurred the subject and left a dark frame along the edges (ResNet18's deepest
+    /// layer is then 4×4, so padding dominates it); from 256 px the subject stays clear (README).</summary>
+    public const int AutomaticCoarsestSide = 256;
 
     /// <summary>The <see cref="StyleTransferSettings.Scales"/> value meaning "pick for the size".</summary>
     public const int Automatic = 0;
 
     /// <summary>How many scales a run makes: as asked, or for <see cref="Automatic"/> one per doubling from
-    /// at least <see cref="AutomaticCoarsestSide"/> up to <paramref name="size"/> (512 px: 128, 256, 512).</summary>
+    /// at least <see cref="AutomaticCoarsestSide"/> up to <paramref name="size"/> (512 px: 256, 512).</summary>
     public static int Count(int size, int scales)
     {
         if (scales != Automatic) return Sides(size, scales).Count;

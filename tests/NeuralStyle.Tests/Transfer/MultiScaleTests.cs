@@ -18,11 +18,11 @@ public class MultiScaleTests
         // Two thirds of the steps at every coarse scale, all of them at the finest.
         Assert.Equal([133, 133, 200], Enumerable.Range(0, 3).Select(k => ScalePyramid.Iterations(200, k, 3)));
         Assert.Equal(7, ScalePyramid.Iterations(7, 0, 1));
-        // auto: halve down to 128 px and no further.
-        Assert.Equal([128, 256, 512], ScalePyramid.Sides(512, ScalePyramid.Automatic));
-        Assert.Equal([128, 256, 512, 1024, 2048], ScalePyramid.Sides(2048, ScalePyramid.Automatic));
-        Assert.Equal([200], ScalePyramid.Sides(200, ScalePyramid.Automatic));
-        Assert.Equal([150, 300], ScalePyramid.Sides(300, ScalePyramid.Automatic));
+        // auto: halve down to 256 px and no further.
+        Assert.Equal([256, 512], ScalePyramid.Sides(512, ScalePyramid.Automatic));
+        Assert.Equal([256, 512, 1024, 2048], ScalePyramid.Sides(2048, ScalePyramid.Automatic));
+        Assert.Equal([400], ScalePyramid.Sides(400, ScalePyramid.Automatic));
+        Assert.Equal([300, 600], ScalePyramid.Sides(600, ScalePyramid.Automatic));
     }
 
     [Fact]
@@ -79,5 +79,14 @@ public class MultiScaleTests
         Assert.Equal(Enumerable.Range(1, 8), history.Reports.Select(r => r.Step));
         Assert.All(history.Reports, r => Assert.Equal(8, r.TotalSteps));
         Assert.Equal((8, false), (result.StepsCompleted, result.Cancelled));
+    }
+
+    [Fact]
+    public void ResNet18WorksCoarseToFineByDefaultAndVggDoesNot()
+    {
+        var resnet = Presets.ForModel(Presets.Gatys, "gatys", ModelSpec.ResNet18) with { Size = 512, Iterations = 300 };
+        Assert.Equal([(256, 200), (512, 300)], ScalePyramid.Plan(resnet));
+        var vgg = Presets.ForModel(Presets.Gatys, "gatys", ModelSpec.Vgg19) with { Size = 512 };
+        Assert.Equal([(512, 500)], ScalePyramid.Plan(vgg));
     }
 }
