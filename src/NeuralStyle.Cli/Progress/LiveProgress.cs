@@ -22,7 +22,7 @@ internal static class LiveProgress
     {
         public void Report(IterationReport r)
         {
-            task.Value = r.Step;
+            task.Value = r.Fraction * task.MaxValue; // by work, so coarse-to-fine's cheap steps do not skew the ETA
             task.Description = Markup.Escape(
                 $"step {r.Step}/{r.TotalSteps} total {r.Terms.Total:G4} content {r.Terms.Content:G4} style {r.Terms.Style:G4} tv {r.Terms.Tv:G4}");
         }

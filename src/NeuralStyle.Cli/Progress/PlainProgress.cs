@@ -21,5 +21,5 @@ internal static class LossLine
         $"step {r.Step}/{r.TotalSteps}  total {r.Terms.Total:G4}  content {r.Terms.Content:G4}  style {r.Terms.Style:G4}  tv {r.Terms.Tv:G4}  {r.Seconds:F1}s{Eta(r)}");
 
     private static string Eta(IterationReport r) =>
-        r.Step >= r.TotalSteps ? "" : string.Create(CultureInfo.InvariantCulture, $"  eta {r.Seconds / r.Step * (r.TotalSteps - r.Step):F0}s");
+        r.Step >= r.TotalSteps ? "" : string.Create(CultureInfo.InvariantCulture, $"  eta {r.Seconds / r.Fraction * (1 - r.Fraction):F0}s");
 }

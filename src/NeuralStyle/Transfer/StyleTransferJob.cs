@@ -35,6 +35,9 @@ public static class StyleTransferJob
 
         var plan = ScalePyramid.Plan(settings);
         var totalSteps = plan.Sum(p => p.Iterations);
+        // A step's cost grows with its pixels: the progress share of each step, for honest time estimates.
+        var totalWork = plan.Sum(p => p.Iterations * (double)p.Side * p.Side);
+        var workBefore = 0.0;
         StyleTransferResult? result = null;
         var stepsBefore = 0;
         var secondsBefore = 0.0;
@@ -52,10 +55,12 @@ public static class StyleTransferJob
                 scale = scale with { Init = new InitialImage(InitialImageKind.File, "the previous scale") };
             }
             // Step numbers and seconds run on across scales, so a log reads as one run.
-            var scaleProgress = new ContinuingProgress(progress, stepsBefore, totalSteps, secondsBefore);
+            var scaleProgress = new ContinuingProgress(progress, stepsBefore, totalSteps, secondsBefore,
+                plan.Count == 1 ? null : (workBefore / totalWork, (double)plan[k].Side * plan[k].Side / totalWork));
             result = RunOneScale(network, contentPath, contentFullSize, stylePaths, styleBlend, scale, start, scaleProgress,
                 last ? snapshot : null, cancellation);
             stepsBefore += result.StepsCompleted;
+            workBefore += result.StepsCompleted * (double)plan[k].Side * plan[k].Side;
             secondsBefore = scaleProgress.LastSeconds;
             if (result.Cancelled && !last)
             {
@@ -116,8 +121,9 @@ public static class StyleTransferJob
     }
 
     /// <summary>Reports one scale's steps as part of the whole run (synchronously, in order).</summary>
-    private sealed class ContinuingProgress(IProgress<IterationReport>? inner, int stepsBefore, int totalSteps, double secondsBefore)
-        : IProgress<IterationReport>
+    /// <param name="work">Share of the run done before this scale and per step of it; null for a single scale.</param>
+    private sealed class ContinuingProgress(IProgress<IterationReport>? inner, int stepsBefore, int totalSteps, double secondsBefore,
+        (double Before, double PerStep)? work) : IProgress<IterationReport>
     {
         private readonly double _secondsBefore = secondsBefore;
 
@@ -126,7 +132,11 @@ public static class StyleTransferJob
         public void Report(IterationReport r)
         {
             LastSeconds = _secondsBefore + r.Seconds;
-            inner?.Report(r with { Step = stepsBefore + r.Step, TotalSteps = totalSteps, Seconds = LastSeconds });
+            inner?.Report(r with
+            {
+                Step = stepsBefore + r.Step, TotalSteps = totalSteps, Seconds = LastSeconds,
+                WorkDone = work is { } w ? Math.Min(1, w.Before + r.Step * w.PerStep) : null,
+            });
         }
     }
 }

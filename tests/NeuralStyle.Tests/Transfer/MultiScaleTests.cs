@@ -57,6 +57,10 @@ public class MultiScaleTests
         Assert.True(reports.Zip(reports.Skip(1)).All(p => p.Second.Seconds >= p.First.Seconds));
         Assert.True(reports[^1].Terms.Total < reports[5].Terms.Total, "the finest scale did not lower the loss");
         Assert.Equal((13, false), (result.StepsCompleted, result.Cancelled));
+        // Progress counts work, not steps: the 5 steps at 64 px cost what 1.25 steps at 128 px do.
+        Assert.Equal(5.0 * 64 * 64 / (5.0 * 64 * 64 + 8.0 * 128 * 128), reports[4].Fraction, 9);
+        Assert.Equal(1.0, reports[^1].Fraction, 9);
+        Assert.True(reports.Zip(reports.Skip(1)).All(p => p.Second.Fraction > p.First.Fraction));
         var expected = ImageLoader.ReadSize(content).WithLongestSide(128);
         Assert.Equal(128, result.Image.shape[3]);
         Assert.Equal((long)Math.Round(expected.Height / 32.0) * 32, result.Image.shape[2]); // ResNet18 needs multiples of 32
