@@ -21,18 +21,17 @@ public static class BenchCommand
         var weights = new Option<string?>("--weights") { Description = "Real weights (default: synthetic weights of the same shapes)." };
         var content = new Option<string?>("--content") { Description = "A real photo for the loss column (default: random pixels; timing does not depend on it)." };
         var style = new Option<string?>("--style") { Description = "A real painting for the loss column (default: random pixels)." };
-        var styleLayers = new Option<string?>("--style-layers") { Description = "Style layers instead of the preset's, e.g. for weights that stop early." };
-        var contentLayer = new Option<string?>("--content-layer") { Description = "Content layer instead of the preset's." };
+        var layers = new BenchLayerOptions();
         var saveImages = new Option<string?>("--save-images") { Description = "Save each case's result in this folder as MODEL-PRECISION-SIZE.png." };
         var command = new Command("bench", "Measure seconds per iteration and peak memory (the gatys preset's loss, square images).");
-        foreach (var o in new Option[] { model, precision, sizes, threads, optimizer, iterations, warmup, weights, content, style, styleLayers, contentLayer, saveImages }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, precision, sizes, threads, optimizer, iterations, warmup, weights, content, style, saveImages }.Concat(layers.All)) command.Options.Add(o);
         command.Subcommands.Add(BenchScalesCommand.Create());
         command.SetAction(parsed =>
         {
             var kind = parsed.GetValue(optimizer) == "adam" ? OptimizerKind.Adam : OptimizerKind.Lbfgs;
             var weightsPath = parsed.GetValue(weights);
             var setup = new BenchmarkSetup(weightsPath, parsed.GetValue(content), parsed.GetValue(style),
-                parsed.GetValue(styleLayers) is { } layers ? LayerWeights.Parse(layers) : null, parsed.GetValue(contentLayer),
+                layers.StyleLayersOf(parsed), parsed.GetValue(layers.ContentLayer),
                 parsed.GetValue(saveImages));
             if (setup.ImageFolder is { } folder) Directory.CreateDirectory(folder);
             if (parsed.GetValue(iterations) < 1) throw new NeuralStyleException("--iterations must be ≥ 1");

@@ -30,22 +30,20 @@ public static class BenchScalesCommand
         var threads = new Option<int>("--threads") { Description = "CPU threads (0 = one per core).", DefaultValueFactory = _ => 0 };
         var precision = new Option<string>("--precision") { Description = "auto, fp32 or bf16.", DefaultValueFactory = _ => "auto" };
         var runToEnd = new Option<bool>("--run-to-end") { Description = "Finish every schedule after it reaches the loss, and print its final loss too." };
-        var styleLayers = new Option<string?>("--style-layers") { Description = "Style layers instead of the preset's, e.g. for weights that stop early." };
-        var contentLayer = new Option<string?>("--content-layer") { Description = "Content layer instead of the preset's." };
+        var layers = new BenchLayerOptions();
         var command = new Command("scales", "Time coarse-to-fine schedules against single scale: wall time to reach the single-scale run's final loss.");
         foreach (var a in new[] { content, style }) command.Arguments.Add(a);
-        foreach (var o in new Option[] { model, weights, size, iterations, schedules, threads, precision, styleLayers, contentLayer, runToEnd }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, weights, size, iterations, schedules, threads, precision, runToEnd }.Concat(layers.All)) command.Options.Add(o);
         command.SetAction(parsed =>
         {
             var spec = ModelSpec.Parse(parsed.GetValue(model)!).Resolve(parsed.GetValue(weights), null, out _);
             var baseline = Presets.ForModel(Presets.Gatys, "gatys", spec) with
             {
-                Model = spec, WeightsPath = parsed.GetValue(weights), Size = parsed.GetValue(size), Threads = parsed.GetValue(threads), Scales = 1,
+                WeightsPath = parsed.GetValue(weights), Size = parsed.GetValue(size), Threads = parsed.GetValue(threads), Scales = 1,
                 Precision = PrecisionChoice.Parse(parsed.GetValue(precision)!),
             };
             if (parsed.GetValue(iterations) is { } n) baseline = baseline with { Iterations = n };
-            if (parsed.GetValue(styleLayers) is { } layers) baseline = baseline with { StyleLayers = LayerWeights.Parse(layers) };
-            if (parsed.GetValue(contentLayer) is { } layer) baseline = baseline with { ContentLayer = layer };
+            baseline = layers.Apply(parsed, baseline);
             baseline.Validate();
             var candidates = parsed.GetValue(schedules)!.Select(text => Schedule(baseline, text)).ToList();
             foreach (var candidate in candidates) candidate.Validate();
