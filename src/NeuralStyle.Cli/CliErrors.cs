@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Parsing;
+using System.Text.RegularExpressions;
 
 namespace NeuralStyle.Cli;
 
@@ -20,9 +21,21 @@ public static class CliErrors
         for (SymbolResult? s = command; s is CommandResult c; s = c.Parent)
             if (c.Command is not RootCommand) names.Insert(0, c.Command.Name);
         var help = string.Join(" ", ["neural-style", .. names, "--help"]);
-        Console.Error.WriteLine($"neural-style: error: {message} (see '{help}')");
+        Console.Error.WriteLine($"neural-style: error: {InPlainWords(message)} (see '{help}')");
         return BadUsage;
     }
+
+    // System.CommandLine names the .NET type it wanted ("as expected type 'System.Nullable`1[System.Int32]'");
+    // a user wants to know what to type instead.
+    private static readonly Regex ExpectedType = new(@"as expected type '(?:System\.Nullable`1\[)?System\.(\w+)\]?'");
+
+    private static string InPlainWords(string message) => ExpectedType.Replace(message, match => match.Groups[1].Value switch
+    {
+        "Int32" or "Int64" => "as a whole number",
+        "Double" or "Single" => "as a number",
+        "Boolean" => "as true or false",
+        _ => match.Value,
+    });
 
     public static int Run(Func<int> action)
     {
