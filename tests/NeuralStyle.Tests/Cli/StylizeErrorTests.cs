@@ -42,6 +42,8 @@ public sealed class StylizeErrorTests : IDisposable
         ["missing content file"] = new("{in}/nope.jpg' does not exist", Content: "{in}/nope.jpg"),
         ["style is a text file"] = new("is not an image", Style: "{in}/notes.txt"),
         ["truncated JPEG"] = new("is truncated", Style: "{in}/truncated.jpg"),
+        ["truncated JPEG leaves no empty --log-json"] = new("is truncated", Style: "{in}/truncated.jpg",
+            Extra: ["--size", "48", "--iterations", "2", "--log-json", "{out}/steps.jsonl"]),
         ["unknown preset"] = new("unknown preset 'foo'", Extra: ["--size", "48", "--preset", "foo"]),
         ["size 0"] = new("--size must be between 16 and 8192", Extra: ["--size", "0"]),
         ["scales 0"] = new("--scales must be auto or between 1 and 6, not '0'", Extra: ["--size", "48", "--scales", "0"]),
