@@ -42,8 +42,8 @@ internal sealed class StylizeOptions
     public readonly Option<string?> ContactSheet = new("--contact-sheet") { Description = "Also write a PNG with the content, style(s) and result side by side, labelled." };
     public readonly Option<string?> PlotLosses = new("--plot-losses") { Description = "Also write a PNG of the loss curves per term." };
     public readonly Option<string?> Precision = new("--precision") { Description = "Feature network in auto (bf16 only where the CPU has native bf16: amx_bf16/avx512_bf16), fp32 or bf16; losses and the image stay fp32." };
-    public readonly Option<string?> Scales = new("--scales") { Description = "Coarse-to-fine: optimise at N sizes, each twice the previous, ending at --size; auto (gatys default) = from about 128 px up, 1 = --size only." };
-    public readonly Option<string?> ScaleIterations = new("--scale-iterations") { Description = "Steps at each scale, coarsest first, e.g. 300,150,60 (implies --scales with that many; default: --iterations each, half at the finest)." };
+    public readonly Option<string?> Scales = new("--scales") { Description = "Coarse-to-fine: optimise at N sizes, each twice the previous, ending at --size; auto (the resnet18 default) = from 256–511 px up, 1 = --size only (the VGG default)." };
+    public readonly Option<string?> ScaleIterations = new("--scale-iterations") { Description = "Steps at each scale, coarsest first, e.g. 300,150,60 (implies --scales with that many; default: two thirds of --iterations at each coarse scale, all of them at the finest)." };
     public readonly Option<int?> LbfgsHistory = new("--lbfgs-history") { Description = "Curvature pairs L-BFGS keeps (default 100); each costs two image-sized vectors, so lower it for very large images." };
     public readonly Option<string?> LogJson = new("--log-json") { Description = "Write one JSON object per step (step, content, style, tv, total, seconds)." };
 

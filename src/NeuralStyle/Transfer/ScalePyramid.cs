@@ -26,23 +26,24 @@ public static class ScalePyramid
     /// <summary>The <see cref="StyleTransferSettings.Scales"/> value meaning "pick for the size".</summary>
     public const int Automatic = 0;
 
-    /// <summary>How many scales a run makes: as asked, or for <see cref="Automatic"/> one per doubling from
-    /// at least <see cref="AutomaticCoarsestSide"/> up to <paramref name="size"/> (512 px: 256, 512).</summary>
-    public static int Count(int size, int scales)
+    /// <summary>The most scales a run may ask for.</summary>
+    public const int MaximumScales = 6;
+
+    /// <summary>How many scales were asked for: <paramref name="scales"/> itself, or for <see cref="Automatic"/>
+    /// one per doubling from at least <see cref="AutomaticCoarsestSide"/> up to <paramref name="size"/>
+    /// (512 px: 256, 512). <see cref="Sides"/> may still drop scales below <see cref="MinimumSide"/>.</summary>
+    public static int Requested(int size, int scales)
     {
-        if (scales != Automatic) return Sides(size, scales).Count;
+        if (scales != Automatic) return scales;
         var count = 1;
         while (count < MaximumScales && size / Math.Pow(2, count) >= AutomaticCoarsestSide) count++;
         return count;
     }
 
-    /// <summary>The most scales a run may ask for.</summary>
-    public const int MaximumScales = 6;
-
     /// <summary>Longest sides, coarsest first, ending with <paramref name="size"/>.</summary>
     public static IReadOnlyList<int> Sides(int size, int scales)
     {
-        if (scales == Automatic) scales = Count(size, scales);
+        scales = Requested(size, scales);
         var sides = new List<int>();
         for (var k = scales - 1; k >= 0; k--)
         {

@@ -76,8 +76,9 @@ public sealed record StyleTransferSettings
         Require(EmaDecay is >= 0 and < 1, "--ema must be in [0, 1), e.g. 0.9");
         Require(SaveEvery >= 0, "--save-every must be ≥ 0");
         Require(Scales is >= ScalePyramid.Automatic and <= ScalePyramid.MaximumScales, $"--scales must be auto or between 1 and {ScalePyramid.MaximumScales}");
-        Require(ScaleIterations is null || ScaleIterations.Count == (Scales == ScalePyramid.Automatic ? ScalePyramid.Count(Size, Scales) : Scales),
-            $"--scale-iterations needs one step count per scale ({(Scales == ScalePyramid.Automatic ? ScalePyramid.Count(Size, Scales) : Scales)} with --scales {(Scales == ScalePyramid.Automatic ? "auto" : Scales)})");
+        var scales = ScalePyramid.Requested(Size, Scales);
+        Require(ScaleIterations is null || ScaleIterations.Count == scales,
+            $"--scale-iterations needs one step count per scale ({scales} with --scales {(Scales == ScalePyramid.Automatic ? "auto" : Scales)})");
         Require(ScaleIterations is null || ScaleIterations.All(n => n >= 0), "--scale-iterations values must be ≥ 0");
         Require(LbfgsHistory is >= 1 and <= 1000, "--lbfgs-history must be between 1 and 1000");
         Require(Threads >= 0, "--threads must be ≥ 0");
