@@ -30,8 +30,8 @@ public static class StyleTransferBenchmark
         if (setup.ContentLayer is { } contentLayer) settings = settings with { ContentLayer = contentLayer };
         PeakMemory.Reset();
         using var scope = torch.NewDisposeScope();
-        // VGG without a weights file: synthetic weights of the real shapes. ResNet18 is bundled.
-        IFeatureNetwork Network(Precision precision) => model.Family == ModelFamily.Vgg && weightsPath is null
+        // VGG without a weights file: synthetic weights of the real shapes. ResNet18 and vgg19-conv3 are bundled.
+        IFeatureNetwork Network(Precision precision) => model.Family == ModelFamily.Vgg && !model.IsBundled && weightsPath is null
             ? SyntheticVgg.Network(VggArchitecture.DeepestOf(model.Name, settings.UsedLayers).Name, settings.Pooling, model.Name, PrecisionChoice.ComputeType(precision))
             : FeatureNetworks.Create(model, weightsPath, settings.UsedLayers, settings.Pooling, precision);
         using var network = Network(c.Precision);

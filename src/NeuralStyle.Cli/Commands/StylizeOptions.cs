@@ -77,7 +77,7 @@ internal sealed class StylizeOptions
         var weights = parsed.GetValue(Weights);
         var model = ModelSpec.Parse(parsed.GetValue(Model) ?? "auto").Resolve(weights, null, out var fellBack);
         if (fellBack)
-            notice("no VGG19 weights found, using the bundled ResNet18; for VGG19 run 'neural-style models download vgg19' or pass --weights PATH");
+            notice($"no full VGG19 weights found, using the bundled VGG19 layers to conv3_4 ({model}); for the full network run 'neural-style models download vgg19' or pass --weights PATH");
         var preset = Presets.ForModel(Presets.Get(presetName), presetName, model);
         if (model.Family == ModelFamily.Onnx && (parsed.GetValue(StyleLayers) is null || parsed.GetValue(ContentLayer) is null))
             throw new NeuralStyleException(
@@ -172,7 +172,7 @@ internal sealed class StylizeOptions
     };
 
     public static string Describe(StyleTransferSettings s) => string.Create(CultureInfo.InvariantCulture,
-        $"{s.Model}, {s.Size} px, {Steps(s)} × {s.Optimizer.ToString().ToLowerInvariant()} (lr {s.LearningRate}), " +
+        $"{s.Model} in {PrecisionChoice.Describe(s.Precision)}, {s.Size} px, {Steps(s)} × {s.Optimizer.ToString().ToLowerInvariant()} (lr {s.LearningRate}), " +
         $"α={s.ContentWeight} β={s.StyleWeight} tv={s.TvWeight}, style {LayerWeights.Format(s.StyleLayers)}, content {s.ContentLayer}");
 
     /// <summary>"300", or per scale "200@128 + 300@256" for coarse-to-fine.</summary>

@@ -8,7 +8,7 @@ namespace NeuralStyle.Networks;
 public static class FeatureNetworks
 {
     /// <param name="model">A resolved model (not <see cref="ModelFamily.Auto"/>).</param>
-    /// <param name="weightsPath">VGG: a PyTorch checkpoint (null = the model cache). resnet18: another copy
+    /// <param name="weightsPath">VGG: a PyTorch checkpoint (null = the model cache; vgg19-conv3: the bundled file). resnet18: another copy
     /// of ResNet18.onnx (null = the bundled file). Ignored for onnx:PATH.</param>
     /// <param name="layers">Every layer the run reads.</param>
     /// <param name="pooling">VGG only; ONNX graphs keep their own pooling.</param>
@@ -19,7 +19,7 @@ public static class FeatureNetworks
         var type = PrecisionChoice.ComputeType(precision);
         return model.Family switch
         {
-            ModelFamily.Vgg => CreateVgg(model.Name, weightsPath, layers, pooling, type),
+            ModelFamily.Vgg => CreateVgg(model, weightsPath, layers, pooling, type),
             ModelFamily.ResNet18 => WithComputeType(ResNet18Network.Create(weightsPath), type),
             ModelFamily.Onnx => WithComputeType(CreateOnnx(model.OnnxPath!), type),
             _ => throw new ArgumentException("resolve --model auto before building the network", nameof(model)),
@@ -32,16 +32,20 @@ public static class FeatureNetworks
         return network;
     }
 
-    private static IFeatureNetwork CreateVgg(string model, string? weightsPath, IReadOnlyCollection<string> layers, PoolingKind pooling,
+    private static IFeatureNetwork CreateVgg(ModelSpec spec, string? weightsPath, IReadOnlyCollection<string> layers, PoolingKind pooling,
         TorchSharp.torch.ScalarType type)
     {
+        var model = spec.VggArchitectureName;
         var architecture = VggArchitecture.ForModel(model);
         foreach (var layer in layers)
             if (architecture.All(l => l.Name != layer))
                 throw new NeuralStyleException($"{model} has no layer '{layer}' (names look like conv3_1, relu4_2, pool2)");
         var deepest = VggArchitecture.DeepestOf(model, layers).Name;
 
-        var path = weightsPath ?? ModelCache.FromEnvironment().TryGetCachedPath(model)
+        if (spec == ModelSpec.Vgg19Conv3) BundledVgg.RequireLayers(layers);
+
+        var path = weightsPath ?? (spec == ModelSpec.Vgg19Conv3 ? BundledVgg.RequireFile() : null)
+            ?? ModelCache.FromEnvironment().TryGetCachedPath(model)
             ?? throw new NeuralStyleException(
                 $"no {model} weights: run 'neural-style models download {model}' once, or pass --weights PATH (or use --model resnet18, bundled)");
         var stateDict = CheckpointLoader.Load(path);

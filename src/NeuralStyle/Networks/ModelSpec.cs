@@ -4,7 +4,7 @@ namespace NeuralStyle.Networks;
 
 /// <summary>
 /// Which loss network a run uses, as given by <c>--model</c>: <c>auto</c>, <c>vgg19</c>, <c>vgg16</c>,
-/// <c>resnet18</c> (bundled, no download) or <c>onnx:PATH</c> (any ONNX CNN).
+/// <c>vgg19-conv3</c> (VGG19 to conv3_4, bundled), <c>resnet18</c> (bundled) or <c>onnx:PATH</c> (any ONNX CNN).
 /// </summary>
 public sealed record ModelSpec(ModelFamily Family, string Name, string? OnnxPath = null)
 {
@@ -12,6 +12,14 @@ public sealed record ModelSpec(ModelFamily Family, string Name, string? OnnxPath
     public static readonly ModelSpec Vgg19 = new(ModelFamily.Vgg, "vgg19");
     public static readonly ModelSpec Vgg16 = new(ModelFamily.Vgg, "vgg16");
     public static readonly ModelSpec ResNet18 = new(ModelFamily.ResNet18, "resnet18");
+    /// <summary>VGG19's first three blocks with the weights that ship in the product (<see cref="BundledVgg"/>).</summary>
+    public static readonly ModelSpec Vgg19Conv3 = new(ModelFamily.Vgg, "vgg19-conv3");
+
+    /// <summary>The VGG layer stack of a VGG model (<see cref="VggArchitecture.ForModel"/>): vgg19-conv3 is VGG19 cut short.</summary>
+    public string VggArchitectureName => this == Vgg19Conv3 ? Vgg19.Name : Name;
+
+    /// <summary>True for the networks whose weights ship with the build, so they need no download and no --weights.</summary>
+    public bool IsBundled => this == Vgg19Conv3 || Family == ModelFamily.ResNet18;
 
     public static ModelSpec Parse(string text)
     {
@@ -26,14 +34,16 @@ public sealed record ModelSpec(ModelFamily Family, string Name, string? OnnxPath
             "auto" => Auto,
             "vgg19" => Vgg19,
             "vgg16" => Vgg16,
+            "vgg19-conv3" => Vgg19Conv3,
             "resnet18" => ResNet18,
-            _ => throw new NeuralStyleException($"unknown model '{text}' (expected auto, vgg19, vgg16, resnet18 or onnx:PATH)"),
+            _ => throw new NeuralStyleException($"unknown model '{text}' (expected auto, vgg19, vgg19-conv3, vgg16, resnet18 or onnx:PATH)"),
         };
     }
 
     /// <summary>
-    /// auto → VGG19 when its weights are given or cached, else the bundled ResNet18, so a fresh
-    /// install works offline. <paramref name="fellBack"/> tells the caller to say how to get VGG19.
+    /// auto → the full VGG19 when its weights are given or cached, else VGG19's first three blocks, which
+    /// ship with the build (<see cref="Vgg19Conv3"/>), so a fresh install works offline with the paper's
+    /// network. <paramref name="fellBack"/> tells the caller to say how to get the full VGG19.
     /// </summary>
     public ModelSpec Resolve(string? weightsPath, Func<string, string?>? getEnvironmentVariable, out bool fellBack)
     {
@@ -42,7 +52,7 @@ public sealed record ModelSpec(ModelFamily Family, string Name, string? OnnxPath
         if (weightsPath is not null || ModelCache.FromEnvironment(getEnvironmentVariable).TryGetCachedPath(Vgg19.Name) is not null)
             return Vgg19;
         fellBack = true;
-        return ResNet18;
+        return Vgg19Conv3;
     }
 
     public override string ToString() => Name;

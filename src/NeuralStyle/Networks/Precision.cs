@@ -46,6 +46,13 @@ public static class PrecisionChoice
 
     public static string Format(Precision precision) => precision.ToString().ToLowerInvariant();
 
+    /// <summary>What actually runs, for the run's header: "bf16", "fp32", or for auto which one it chose and why.</summary>
+    public static string Describe(Precision precision) => precision switch
+    {
+        Precision.Auto => CpuHasNativeBf16 ? "bf16 (auto: this CPU has native bf16)" : "fp32 (auto: no native bf16 on this CPU)",
+        _ => Format(precision),
+    };
+
     private static IEnumerable<string> ReadCpuFlags()
     {
         try

@@ -52,7 +52,7 @@ public static class MemoryEstimate
     private static double ActivationValuesPerPixel(StyleTransferSettings settings)
     {
         if (settings.Model.Family != ModelFamily.Vgg) return OnnxValuesPerPixel;
-        var layers = VggArchitecture.ForModel(settings.Model.Name);
+        var layers = VggArchitecture.ForModel(settings.Model.VggArchitectureName);
         var used = settings.UsedLayers;
         var deepest = layers.Where(l => used.Contains(l.Name)).Select(l => l.Index).DefaultIfEmpty(layers.Count - 1).Max();
         double values = 0, scale = 1; // each 2×2 pool quarters the positions of what follows

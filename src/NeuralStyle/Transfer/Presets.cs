@@ -97,6 +97,24 @@ public static class Presets
                 // (to conv3_4) it gained nothing, so VGG stays single-scale like the paper.
                 Scales = ScalePyramid.Automatic,
             },
+            ModelFamily.Vgg when model == ModelSpec.Vgg19Conv3 && presetName == "seed" => throw new NeuralStyleException(
+                "--preset seed uses conv4_1, conv4_2 and conv5_1, which the bundled vgg19-conv3 does not hold; use the full --model vgg19"),
+            ModelFamily.Vgg when model == ModelSpec.Vgg19Conv3 => preset with
+            {
+                Model = model,
+                // Without relu4_1/relu5_1 nothing sees large regions of a 512 px image; starting the pyramid at
+                // 64 px lets relu3_1 (receptive field 40 px) see a third of the picture, which paints the
+                // painting's large strokes. A light content term and more TV keep the photo's layout without
+                // its fine texture. Chosen by blind comparison (README, "The default look").
+                StyleLayers = [new("relu1_1", 1), new("relu2_1", 1), new("relu3_1", 1)],
+                ContentLayer = "relu3_2",
+                ContentWeight = 0.3,
+                StyleWeight = 20,
+                TvWeight = 1,
+                Iterations = 40,
+                Scales = 4,
+                ScaleIterations = [300, 200, 100, 40],
+            },
             ModelFamily.Onnx => preset with { Model = model, StyleLayers = [], ContentLayer = "" },
             _ => preset with { Model = model },
         };
