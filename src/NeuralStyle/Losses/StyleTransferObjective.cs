@@ -12,8 +12,9 @@ public sealed class StyleTransferObjective : IDisposable
 {
     private readonly IFeatureNetwork _network;
     private readonly ContentLoss _content;
-    private readonly List<IStyleTerm> _styleLayers = new();
-    private readonly string[] _layers;
+    private readonly int _contentOctave;
+    /// <summary>Style terms per octave (index = octave; 0 is the image itself), see <see cref="Octaves"/>.</summary>
+    private readonly List<List<IStyleTerm>> _styleOctaves = new();
     private readonly double _contentWeight, _styleWeight, _tvWeight;
 
     /// <param name="content">Content photo in the network's input space, [1,3,H,W].</param>
@@ -21,11 +22,19 @@ public sealed class StyleTransferObjective : IDisposable
     /// layer is Σ_i b_i·A_i with the b_i normalised to sum 1.</param>
     /// <param name="regions">Spatial control: masks [1,1,H,W] at the content's size with their own paintings
     /// (network input space); the part of the image no mask covers gets <paramref name="styles"/>. See <see cref="MaskedStyle"/>.</param>
+    /// <param name="styleOctaves">1 = style statistics of the image only; N = also of N−1 shrunk copies of the
+    /// image against the same copies of the paintings (<see cref="Octaves"/>), each octave weighing 1/N.
+    /// Octaves too small for the image are left out.</param>
+    /// <param name="contentOctave">The content term compares this octave of the image with the same octave of
+    /// the photo: 1 holds the layout but lets the style replace the photo's finest texture.</param>
     public StyleTransferObjective(IFeatureNetwork network, Tensor content, IReadOnlyList<(Tensor Image, double Blend)> styles,
         IReadOnlyList<(string Layer, double Weight)> styleLayers, string contentLayer, LossNormalization normalization,
         double contentWeight, double styleWeight, double tvWeight, bool activationSmoothing = false,
-        StyleLossKind styleLoss = StyleLossKind.Gram, IReadOnlyList<(Tensor Mask, Tensor Image)>? regions = null)
+        StyleLossKind styleLoss = StyleLossKind.Gram, IReadOnlyList<(Tensor Mask, Tensor Image)>? regions = null,
+        int styleOctaves = 1, int contentOctave = 0)
     {
+        if (regions is { Count: > 0 } && styleOctaves > 1)
+            throw new NeuralStyleException("--mask-pairs cannot be combined with --style-octaves above 1 yet");
         if (styles.Count == 0) throw new ArgumentException("at least one style image is needed", nameof(styles));
         var blendSum = styles.Sum(s => s.Blend);
         if (!(blendSum > 0)) throw new NeuralStyleException("style blend weights must add up to more than 0");
@@ -34,19 +43,42 @@ public sealed class StyleTransferObjective : IDisposable
         _contentWeight = contentWeight;
         _styleWeight = styleWeight;
         _tvWeight = tvWeight;
-        _layers = styleLayers.Select(l => l.Layer).Append(contentLayer).Distinct().ToArray();
 
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
-        var contentFeatures = network.Extract(content, [contentLayer]);
-        _content = new ContentLoss(contentLayer, contentFeatures[contentLayer], normalization);
+        _contentOctave = Math.Min(contentOctave, Octaves.Available(content, contentOctave + 1) - 1);
+        using (var photo = Octaves.Of(content, _contentOctave))
+            _content = new ContentLoss(contentLayer, network.Extract(photo, [contentLayer])[contentLayer], normalization);
 
+        var octaves = styles.Select(style => Octaves.Available(style.Image, styleOctaves)).Append(Octaves.Available(content, styleOctaves)).Min();
+        for (var octave = 0; octave < octaves; octave++)
+        {
+            var terms = new List<IStyleTerm>();
+            _styleOctaves.Add(terms);
+            var octaveLayers = styleLayers.Select(l => (l.Layer, l.Weight / octaves)).ToList();
+            var blended = BlendedStatistics(network, styles, octave, octaveLayers, normalization, styleLoss, activationSmoothing, blendSum);
+            if (regions is { Count: > 0 })
+            {
+                terms.AddRange(MaskedStyle.Terms(network, content, regions, blended, octaveLayers, normalization, styleLoss, activationSmoothing));
+                continue;
+            }
+            foreach (var (layer, weight) in octaveLayers)
+                terms.Add(StyleTerms.Create(styleLoss, layer, weight, blended[layer], normalization, activationSmoothing));
+        }
+    }
+
+    /// <summary>Each painting's statistics at every style layer (its Gram matrix, or its mean and covariance),
+    /// of the given octave, blended linearly.</summary>
+    private static Dictionary<string, Tensor[]> BlendedStatistics(IFeatureNetwork network, IReadOnlyList<(Tensor Image, double Blend)> styles,
+        int octave, IReadOnlyList<(string Layer, double Weight)> styleLayers, LossNormalization normalization, StyleLossKind styleLoss,
+        bool activationSmoothing, double blendSum)
+    {
         var styleLayerNames = styleLayers.Select(l => l.Layer).ToArray();
-        // Each painting's statistics (its Gram matrix, or its mean and covariance), blended linearly.
         var blended = new Dictionary<string, Tensor[]>();
         foreach (var (image, blend) in styles)
         {
-            var features = network.Extract(image, styleLayerNames);
+            using var shrunk = Octaves.Of(image, octave);
+            var features = network.Extract(shrunk, styleLayerNames);
             foreach (var layer in styleLayerNames)
             {
                 var stats = StyleTerms.Statistics(styleLoss, features[layer], normalization, activationSmoothing);
@@ -54,13 +86,7 @@ public sealed class StyleTransferObjective : IDisposable
                 blended[layer] = blended.TryGetValue(layer, out var sum) ? sum.Zip(stats, (a, b) => a.add_(b)).ToArray() : stats;
             }
         }
-        if (regions is { Count: > 0 })
-        {
-            _styleLayers.AddRange(MaskedStyle.Terms(network, content, regions, blended, styleLayers, normalization, styleLoss, activationSmoothing));
-            return;
-        }
-        foreach (var (layer, weight) in styleLayers)
-            _styleLayers.Add(StyleTerms.Create(styleLoss, layer, weight, blended[layer], normalization, activationSmoothing));
+        return blended;
     }
 
     /// <summary>Evaluates the loss of an image in the network's input space.</summary>
@@ -70,10 +96,21 @@ public sealed class StyleTransferObjective : IDisposable
     public (Tensor Total, LossBreakdown Terms) Evaluate(Tensor input, Tensor pixels)
     {
         using var scope = torch.NewDisposeScope();
-        var features = _network.Extract(input, _layers);
-        var content = _content.Evaluate(features[_content.Layer]).mul(_contentWeight);
-        var style = _styleLayers.Select(s => s.Evaluate(features[s.Layer])).Aggregate((a, b) => a + b).mul(_styleWeight);
-        var total = content + style;
+        Tensor? content = null;
+        Tensor? style = null;
+        for (var octave = 0; octave < Math.Max(_styleOctaves.Count, _contentOctave + 1); octave++)
+        {
+            // One pass of the network per octave, for every term that reads that octave.
+            var terms = octave < _styleOctaves.Count ? _styleOctaves[octave] : [];
+            var layers = terms.Select(t => t.Layer);
+            if (octave == _contentOctave) layers = layers.Append(_content.Layer);
+            var features = _network.Extract(Octaves.Of(input, octave), layers.Distinct().ToList());
+            if (octave == _contentOctave) content = _content.Evaluate(features[_content.Layer]).mul(_contentWeight);
+            foreach (var term in terms)
+                style = style is null ? term.Evaluate(features[term.Layer]) : style + term.Evaluate(features[term.Layer]);
+        }
+        style = style!.mul(_styleWeight);
+        var total = content! + style;
         var tvValue = 0.0;
         if (_tvWeight > 0)
         {
@@ -81,13 +118,13 @@ public sealed class StyleTransferObjective : IDisposable
             total = total + tv;
             tvValue = tv.item<float>();
         }
-        var terms = new LossBreakdown(content.item<float>(), style.item<float>(), tvValue);
-        return (total.MoveToOuterDisposeScope(), terms);
+        var breakdown = new LossBreakdown(content!.item<float>(), style.item<float>(), tvValue);
+        return (total.MoveToOuterDisposeScope(), breakdown);
     }
 
     public void Dispose()
     {
         _content.Dispose();
-        foreach (var layer in _styleLayers) layer.Dispose();
+        foreach (var term in _styleOctaves.SelectMany(t => t)) term.Dispose();
     }
 }

@@ -37,7 +37,7 @@ public static class StyleTransferRunner
             objective = new StyleTransferObjective(network, normalizedContent, normalizedStyles,
                 settings.StyleLayers.Select(l => (l.Layer, l.Weight)).ToList(), settings.ContentLayer,
                 settings.Normalization, settings.ContentWeight, settings.StyleWeight, settings.TvWeight, settings.ActivationSmoothing,
-                settings.StyleLoss, normalizedRegions);
+                settings.StyleLoss, normalizedRegions, settings.StyleOctaves, settings.ContentOctave);
         }
         finally
         {

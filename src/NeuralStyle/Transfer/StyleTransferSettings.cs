@@ -41,6 +41,10 @@ public sealed record StyleTransferSettings
     public IReadOnlyList<MaskPair> MaskPairs { get; init; } = [];
     /// <summary><c>--style-loss</c>: which statistics of the features count as style.</summary>
     public StyleLossKind StyleLoss { get; init; }
+    /// <summary><c>--style-octaves N</c>: style statistics also of N−1 shrunk copies of the image (<see cref="Losses.Octaves"/>); 1 = off.</summary>
+    public int StyleOctaves { get; init; } = 1;
+    /// <summary><c>--content-octave K</c>: the content term compares the image and the photo shrunk 2^K times; 0 = full size.</summary>
+    public int ContentOctave { get; init; }
     /// <summary><c>--ema DECAY</c>: output an exponential moving average of the iterates (0 = off).</summary>
     public double EmaDecay { get; init; }
     /// <summary><c>--preserve-color</c>: keep the photo's colours (see <see cref="ColorPreservation"/>).</summary>
@@ -75,6 +79,8 @@ public sealed record StyleTransferSettings
         Require(ContentLayer.Length > 0, "--content-layer must name a layer");
         Require(EmaDecay is >= 0 and < 1, "--ema must be in [0, 1), e.g. 0.9");
         Require(SaveEvery >= 0, "--save-every must be ≥ 0");
+        Require(StyleOctaves is >= 1 and <= 4, "--style-octaves must be between 1 and 4");
+        Require(ContentOctave is >= 0 and <= 3, "--content-octave must be between 0 and 3");
         Require(Scales is >= ScalePyramid.Automatic and <= ScalePyramid.MaximumScales, $"--scales must be auto or between 1 and {ScalePyramid.MaximumScales}");
         var scales = ScalePyramid.Requested(Size, Scales);
         Require(ScaleIterations is null || ScaleIterations.Count == scales,
