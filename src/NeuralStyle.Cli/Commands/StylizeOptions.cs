@@ -37,6 +37,7 @@ internal sealed class StylizeOptions
     public readonly Option<bool?> ActivationSmoothing = new("--activation-smoothing") { Description = "Softmax over channels before each style Gram matrix (Wang et al. 2021); off by default, see the README." };
     public readonly Option<string?> PreserveColor = new("--preserve-color") { Description = "Keep the photo's colours: none (default), luminance (style on luminance only, photo's chroma) or histogram (painting recoloured to the photo's colour mean and covariance)." };
     public readonly Option<string?> StyleLoss = new("--style-loss") { Description = "Style statistic: gram (default), mean-cov (feature mean and covariance) or wasserstein (W2 between Gaussian fits)." };
+    public readonly Option<double?> StyleTrim = new("--style-trim") { Description = "Leave out this fraction of each side of every painting (frames, mounts, canvas edges); default 0.03 (gatys), 0 = the whole painting." };
     public readonly Option<int?> StyleOctaves = new("--style-octaves") { Description = "Style statistics also of N−1 copies of the image shrunk 2×, 4×… (larger strokes from shallow layers); 1 = off." };
     public readonly Option<int?> ContentOctave = new("--content-octave") { Description = "Compare content on the image shrunk 2^K times (keeps the layout, frees the fine texture); 0 = full size." };
     public readonly Option<double?> Ema = new("--ema") { Description = "Output an exponential moving average of the iterates with this decay, e.g. 0.9 (default off)." };
@@ -67,7 +68,7 @@ internal sealed class StylizeOptions
         foreach (var option in new Option[]
                  {
                      Output, Preset, Size, StyleScale, StyleBlend, Iterations, Optimizer, LearningRate, ContentWeight, StyleWeight,
-                     TvWeight, StyleLayers, ContentLayer, Pooling, Init, Seed, SaveEvery, Model, Weights, Threads, ActivationSmoothing, Precision, Scales, ScaleIterations, LbfgsHistory, PreserveColor, StyleLoss, StyleOctaves, ContentOctave, Ema, MaskPairs, ContactSheet, PlotLosses, LogJson,
+                     TvWeight, StyleLayers, ContentLayer, Pooling, Init, Seed, SaveEvery, Model, Weights, Threads, ActivationSmoothing, Precision, Scales, ScaleIterations, LbfgsHistory, PreserveColor, StyleLoss, StyleTrim, StyleOctaves, ContentOctave, Ema, MaskPairs, ContactSheet, PlotLosses, LogJson,
                  })
             command.Options.Add(option);
     }
@@ -116,6 +117,7 @@ internal sealed class StylizeOptions
             ActivationSmoothing = parsed.GetValue(ActivationSmoothing) ?? preset.ActivationSmoothing,
             StyleLoss = parsed.GetValue(StyleLoss) is { } loss ? ParseStyleLoss(loss) : preset.StyleLoss,
             EmaDecay = parsed.GetValue(Ema) ?? preset.EmaDecay,
+            StyleTrim = parsed.GetValue(StyleTrim) ?? preset.StyleTrim,
             StyleOctaves = parsed.GetValue(StyleOctaves) ?? preset.StyleOctaves,
             ContentOctave = parsed.GetValue(ContentOctave) ?? preset.ContentOctave,
             MaskPairs = parsed.GetValue(MaskPairs) is { Length: > 0 } pairs ? pairs.Select(MaskPair.Parse).ToList() : preset.MaskPairs,

@@ -41,6 +41,22 @@ public static class ImageLoader
     }
 
     /// <summary>
+    /// Loads the middle of the image, without <paramref name="trim"/> of each side (a fraction, below 0.5),
+    /// resized to exactly <paramref name="width"/>×<paramref name="height"/>: scans of paintings often carry a
+    /// frame, mount or canvas edge whose colour would otherwise count as the painting's style.
+    /// </summary>
+    public static Tensor LoadTrimmed(string path, int width, int height, double trim)
+    {
+        if (!(trim is >= 0 and < 0.5)) throw new ArgumentOutOfRangeException(nameof(trim), trim, "trim must be in [0, 0.5)");
+        if (trim == 0) return Load(path, width, height);
+        var fullWidth = Math.Max(width, (int)Math.Round(width / (1 - 2 * trim)));
+        var fullHeight = Math.Max(height, (int)Math.Round(height / (1 - 2 * trim)));
+        using var full = Load(path, fullWidth, fullHeight);
+        using var middle = full.narrow(2, (fullHeight - height) / 2, height).narrow(3, (fullWidth - width) / 2, width);
+        return middle.contiguous();
+    }
+
+    /// <summary>
     /// Loads with both sides multiplied by <paramref name="factor"/>, e.g. a style image at
     /// content scale × style scale.
     /// </summary>

@@ -63,6 +63,8 @@ public static class Presets
         Normalization = LossNormalization.ScaleFree,
         Space = ImageSpace.Pixels,
         Init = InitialImage.Content,
+        // The Scream's scan has a strip of red board down its right edge, which the result copied as a frame.
+        StyleTrim = 0.03,
     };
 
     /// <summary>The learning rate to use when an option switches a preset to another optimiser.

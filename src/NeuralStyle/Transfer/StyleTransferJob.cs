@@ -89,14 +89,15 @@ public static class StyleTransferJob
         {
             var styleSide = Math.Max(1, (int)Math.Round(settings.Size * (settings.StyleScales?[i] ?? settings.StyleScale)));
             var size = FitTo(network, ImageLoader.ReadSize(path).WithLongestSide(styleSide));
-            return (ImageLoader.Load(path, size.Width, size.Height), styleBlend?[i] ?? 1.0);
+            return (ImageLoader.LoadTrimmed(path, size.Width, size.Height, settings.StyleTrim), styleBlend?[i] ?? 1.0);
         }).ToList();
         // Mask styles are sized like the others (with the first style scale when there are several).
         var regionSide = Math.Max(1, (int)Math.Round(settings.Size * (settings.StyleScales?[0] ?? settings.StyleScale)));
         var regions = settings.MaskPairs.Select(pair =>
         {
             var size = FitTo(network, ImageLoader.ReadSize(pair.StylePath).WithLongestSide(regionSide));
-            return (Mask: pair.LoadMask(contentSize.Width, contentSize.Height), Image: ImageLoader.Load(pair.StylePath, size.Width, size.Height));
+            return (Mask: pair.LoadMask(contentSize.Width, contentSize.Height),
+                Image: ImageLoader.LoadTrimmed(pair.StylePath, size.Width, size.Height, settings.StyleTrim));
         }).ToList();
         var initial = start ?? (settings.Init.Kind == InitialImageKind.File
             ? ImageLoader.Load(settings.Init.Path!, contentSize.Width, contentSize.Height)

@@ -41,6 +41,9 @@ public sealed record StyleTransferSettings
     public IReadOnlyList<MaskPair> MaskPairs { get; init; } = [];
     /// <summary><c>--style-loss</c>: which statistics of the features count as style.</summary>
     public StyleLossKind StyleLoss { get; init; }
+    /// <summary><c>--style-trim F</c>: this fraction of each side of every painting is left out (frames, mounts,
+    /// canvas edges in scans); 0 = the whole painting.</summary>
+    public double StyleTrim { get; init; }
     /// <summary><c>--style-octaves N</c>: style statistics also of N−1 shrunk copies of the image (<see cref="Losses.Octaves"/>); 1 = off.</summary>
     public int StyleOctaves { get; init; } = 1;
     /// <summary><c>--content-octave K</c>: the content term compares the image and the photo shrunk 2^K times; 0 = full size.</summary>
@@ -79,6 +82,7 @@ public sealed record StyleTransferSettings
         Require(ContentLayer.Length > 0, "--content-layer must name a layer");
         Require(EmaDecay is >= 0 and < 1, "--ema must be in [0, 1), e.g. 0.9");
         Require(SaveEvery >= 0, "--save-every must be ≥ 0");
+        Require(StyleTrim is >= 0 and <= 0.25, "--style-trim must be between 0 and 0.25 (a fraction of each side)");
         Require(StyleOctaves is >= 1 and <= 4, "--style-octaves must be between 1 and 4");
         Require(ContentOctave is >= 0 and <= 3, "--content-octave must be between 0 and 3");
         Require(Scales is >= ScalePyramid.Automatic and <= ScalePyramid.MaximumScales, $"--scales must be auto or between 1 and {ScalePyramid.MaximumScales}");
