@@ -29,7 +29,9 @@ public static class StyleTransferJob
         using var network = FeatureNetworks.Create(settings.Model, settings.WeightsPath, settings.UsedLayers, settings.Pooling, settings.Precision);
         using var scope = torch.NewDisposeScope();
         var contentFullSize = ImageLoader.ReadSize(contentPath); // read once; every scale sizes from it
-        var finalSize = FitTo(network, contentFullSize.WithLongestSide(settings.Size));
+        // Every image keeps its own proportions: a network that needs sides of some multiple pads its input
+        // itself (BorderPaddedNetwork), so nothing here is rounded or stretched to fit it.
+        var finalSize = contentFullSize.WithLongestSide(settings.Size);
         // Before any image is loaded at that size: a size that cannot fit fails now, in one line.
         MemoryEstimate.Check(settings, finalSize.Width, finalSize.Height, PrecisionChoice.ComputeType(settings.Precision));
 
@@ -49,7 +51,7 @@ public static class StyleTransferJob
             if (result is not null)
             {
                 // Each finer scale starts from the coarser result, upsampled; style targets are recomputed at this size.
-                var size = FitTo(network, contentFullSize.WithLongestSide(scale.Size));
+                var size = contentFullSize.WithLongestSide(scale.Size);
                 start = ImageResize.ToSize(result.Image, size.Height, size.Width);
                 result.Dispose();
                 scale = scale with { Init = new InitialImage(InitialImageKind.File, "the previous scale") };
@@ -83,19 +85,19 @@ public static class StyleTransferJob
         Action<int, Tensor>? snapshot, CancellationToken cancellation)
     {
         using var scope = torch.NewDisposeScope();
-        var contentSize = FitTo(network, contentFullSize.WithLongestSide(settings.Size));
+        var contentSize = contentFullSize.WithLongestSide(settings.Size);
         var content = ImageLoader.Load(contentPath, contentSize.Width, contentSize.Height);
         var styles = stylePaths.Select((path, i) =>
         {
             var styleSide = Math.Max(1, (int)Math.Round(settings.Size * (settings.StyleScales?[i] ?? settings.StyleScale)));
-            var size = FitTo(network, ImageLoader.ReadSize(path).WithLongestSide(styleSide));
+            var size = ImageLoader.ReadSize(path).WithLongestSide(styleSide);
             return (ImageLoader.LoadTrimmed(path, size.Width, size.Height, settings.StyleTrim), styleBlend?[i] ?? 1.0);
         }).ToList();
         // Mask styles are sized like the others (with the first style scale when there are several).
         var regionSide = Math.Max(1, (int)Math.Round(settings.Size * (settings.StyleScales?[0] ?? settings.StyleScale)));
         var regions = settings.MaskPairs.Select(pair =>
         {
-            var size = FitTo(network, ImageLoader.ReadSize(pair.StylePath).WithLongestSide(regionSide));
+            var size = ImageLoader.ReadSize(pair.StylePath).WithLongestSide(regionSide);
             return (Mask: pair.LoadMask(contentSize.Width, contentSize.Height),
                 Image: ImageLoader.LoadTrimmed(pair.StylePath, size.Width, size.Height, settings.StyleTrim));
         }).ToList();
@@ -111,14 +113,6 @@ public static class StyleTransferJob
         result = color.Finish(result);
         result.Image.MoveToOuterDisposeScope();
         return result;
-    }
-
-    /// <summary>Rounds each side to the nearest multiple the network needs (ResNet18: 32), at least one multiple.</summary>
-    private static ImageSize FitTo(IFeatureNetwork network, ImageSize size)
-    {
-        var m = network.SizeMultiple;
-        int Round(int side) => Math.Max(m, (int)Math.Round(side / (double)m) * m);
-        return m == 1 ? size : new ImageSize(Round(size.Width), Round(size.Height));
     }
 
     /// <summary>Reports one scale's steps as part of the whole run (synchronously, in order).</summary>

@@ -39,22 +39,38 @@ public sealed class ResNet18StylizeTests : IDisposable
         // the error of an image whose features are all zero.
         Assert.Equal(0, lines[0].Content);
         Assert.InRange(lines.Max(l => l.Content), 0, 1);
-        // Sides are fitted to the multiples of 32 that ResNet18 needs.
-        var (width, height) = StylizeRun.PngSize(output);
-        Assert.Equal(0, width % 32);
-        Assert.Equal(0, height % 32);
-        Assert.True(width > height);
+        // The photo's proportions (451×300 → 128×85), not rounded to the multiples of 32 ResNet18 needs.
+        Assert.Equal((128, 85), StylizeRun.PngSize(output));
     }
 
     [Fact]
-    public async Task AutoFallsBackToTheBundledResNet18WithANotice()
+    public async Task OutputKeepsThePhotosProportionsAtSidesThatAreNotMultiplesOf32()
+    {
+        // A 300×197 photo: before, ResNet18 runs stretched it to 288×192 or 320×192.
+        var photo = _out.File("photo300x197.png");
+        using (var cat = NeuralStyle.Imaging.ImageLoader.Load(Photo, 300, 197)) NeuralStyle.Imaging.ImageSaver.Save(cat, photo);
+        var output = _out.File("out.png");
+
+        var run = await StylizeRun.RunAsync(_cache.Path,
+            [photo, Painting, "-o", output, "--model", "resnet18", "--size", "300", "--iterations", "2", "--scales", "1"]);
+        var atSize150 = await StylizeRun.RunAsync(_cache.Path,
+            [photo, Painting, "-o", _out.File("small.png"), "--model", "resnet18", "--size", "150", "--iterations", "2"]);
+
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.True(atSize150.ExitCode == 0, atSize150.Stderr);
+        Assert.Equal((300, 197), StylizeRun.PngSize(output));
+        Assert.Equal((150, (int)Math.Round(150 * 197 / 300.0, MidpointRounding.AwayFromZero)), StylizeRun.PngSize(_out.File("small.png")));
+    }
+
+    [Fact]
+    public async Task AutoFallsBackToTheBundledVggLayersWithANotice()
     {
         var output = _out.File("auto.png");
 
         var run = await StylizeRun.RunAsync(_cache.Path, [Photo, Painting, "-o", output, "--size", "64", "--iterations", "2"]);
 
         Assert.True(run.ExitCode == 0, run.Stderr);
-        Assert.Contains("using the bundled ResNet18", run.Stdout);
+        Assert.Contains("using the bundled VGG19 layers to conv3_4 (vgg19-conv3)", run.Stdout);
         Assert.Contains("neural-style models download vgg19", run.Stdout);
         Assert.True(File.Exists(output));
     }

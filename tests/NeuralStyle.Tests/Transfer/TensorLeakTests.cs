@@ -16,11 +16,19 @@ public class TensorLeakTests
     [Theory]
     [InlineData(OptimizerKind.Lbfgs)]
     [InlineData(OptimizerKind.Adam)]
-    public void ARunLeavesNoTensorAlive(OptimizerKind optimizer)
+    public void ARunLeavesNoTensorAlive(OptimizerKind optimizer) => RunLeavesNoTensorAlive(optimizer, SyntheticVgg.Network("relu3_2"), 24, 32);
+
+    [Fact]
+    public void ARunOnAReflectedMarginLeavesNoTensorAlive() =>
+        // Sides that are not multiples of the stride (4) and a margin wider than the image's height: every
+        // path of the padding (mirrored twice) and of the crop runs at each step.
+        RunLeavesNoTensorAlive(OptimizerKind.Lbfgs, new BorderPaddedNetwork(SyntheticVgg.Network("relu3_2"), margin: 12, alignment: 4), 9, 30);
+
+    private static void RunLeavesNoTensorAlive(OptimizerKind optimizer, IFeatureNetwork raw, int height, int width)
     {
-        using var network = SyntheticVgg.Network("relu3_2");
-        using var content = torch.rand(1, 3, 24, 32);
-        using var style = torch.rand(1, 3, 24, 32);
+        using var network = raw;
+        using var content = torch.rand(1, 3, height, width);
+        using var style = torch.rand(1, 3, height, width);
         var settings = Presets.Gatys with
         {
             Model = ModelSpec.Vgg19, Size = 32, Iterations = 300, Optimizer = optimizer, TvWeight = 0.1,
