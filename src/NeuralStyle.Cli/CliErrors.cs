@@ -37,6 +37,9 @@ public static class CliErrors
         _ => match.Value,
     });
 
+    /// <summary>Exit code of a failure that is our bug, not the user's mistake (EX_SOFTWARE).</summary>
+    public const int InternalError = 70;
+
     public static int Run(Func<int> action)
     {
         try
@@ -45,10 +48,21 @@ public static class CliErrors
         }
         catch (Exception e) when (UserMessage(e) is { } message)
         {
-            Console.Error.WriteLine("neural-style: error: " + message);
+            Console.Error.WriteLine("neural-style: error: " + OneLine(message));
             return UserError;
         }
+        catch (Exception e)
+        {
+            // A bug: still one line (a user cannot act on a stack trace), but told apart by its exit code;
+            // NEURAL_STYLE_DEBUG=1 prints the whole exception for a report.
+            var inner = e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerException! : e;
+            Console.Error.WriteLine($"neural-style: error: internal error ({OneLine(inner.Message)}); please report it, with NEURAL_STYLE_DEBUG=1 for details");
+            if (Environment.GetEnvironmentVariable("NEURAL_STYLE_DEBUG") == "1") Console.Error.WriteLine(inner);
+            return InternalError;
+        }
     }
+
+    private static string OneLine(string message) => string.Join(" ", message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>The one-line message for errors caused by input or environment, else null (a bug).</summary>
     public static string? UserMessage(Exception e) => e switch
@@ -56,6 +70,9 @@ public static class CliErrors
         NeuralStyleException => e.Message,
         AggregateException { InnerExceptions.Count: 1 } a => UserMessage(a.InnerException!),
         UnauthorizedAccessException or IOException => e.Message,
+        OutOfMemoryException => "not enough memory; use a smaller --size or smaller images",
+        System.Runtime.InteropServices.ExternalException when e.Message.Contains("can't allocate memory") =>
+            "not enough memory (libtorch could not allocate); use a smaller --size or smaller images",
         _ => null,
     };
 }

@@ -53,19 +53,22 @@ public static class ModelsCommand
             using var http = new HttpClient();
             http.DefaultRequestHeaders.UserAgent.ParseAdd("neural-style");
             var downloader = new ModelDownloader(http);
+            // A signal now stops the download and keeps its resumable .part (see Signals).
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, Signals.Token);
+            Signals.Graceful = true;
             try
             {
                 var path = await DownloadProgressDisplay.RunAsync(output, model, progress =>
-                    downloader.DownloadAsync(model, cache, baseUrl, progress, cancellationToken));
+                    downloader.DownloadAsync(model, cache, baseUrl, progress, stop.Token));
                 output.WriteLine(path);
                 return 0;
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException) when (stop.Token.IsCancellationRequested)
             {
                 // Ctrl+C: the .part stays, so this is an interruption, not a failure to report at length.
                 parseResult.InvocationConfiguration.Error.WriteLine(
                     "neural-style: download interrupted; run the same command again to resume");
-                return CliErrors.Interrupted;
+                return Signals.ExitCode;
             }
         });
         return command;

@@ -1,12 +1,18 @@
 using System.CommandLine;
 using NeuralStyle.Cli.Progress;
 using NeuralStyle.Imaging;
+using NeuralStyle.Networks;
 using NeuralStyle.Reports;
 using NeuralStyle.Transfer;
 
 namespace NeuralStyle.Cli.Commands;
 
-/// <summary><c>neural-style stylize CONTENT STYLE… -o OUT.png [options]</c>.</summary>
+/// <summary>
+/// <c>neural-style stylize CONTENT STYLE… -o OUT.png [options]</c>.
+/// Before any work, every input and output is checked by <see cref="OutputPlan"/>: inputs must be
+/// regular files, outputs creatable and different from each other and from every input. Outputs are
+/// written only at the end (and --save-every's on the way), each to a temporary file renamed into place.
+/// </summary>
 public static class StylizeCommand
 {
     public static Command Create()
@@ -14,7 +20,7 @@ public static class StylizeCommand
         var options = new StylizeOptions();
         var command = new Command("stylize", "Render CONTENT in the style of STYLE (several are blended) and write the result to --output.");
         options.AddTo(command);
-        // On a worker thread, so System.CommandLine can watch for Ctrl-C while a run is under way.
+        // On a worker thread, so the signal handlers (see Signals) run while a step is under way.
         command.SetAction((parsed, cancellation) => Task.Run(() => Run(options, parsed, cancellation)));
         return command;
     }
@@ -23,41 +29,94 @@ public static class StylizeCommand
     {
         var settings = options.ToSettings(parsed, notice => Console.WriteLine($"neural-style: {notice}"));
         var output = parsed.GetValue(options.Output)!;
-        ImageSaver.CheckTarget(output); // fail now, not after minutes of optimisation
         var sheetPath = parsed.GetValue(options.ContactSheet);
         var plotPath = parsed.GetValue(options.PlotLosses);
-        if (sheetPath is not null) ContactSheet.CheckTarget("--contact-sheet", sheetPath);
-        if (plotPath is not null) ContactSheet.CheckTarget("--plot-losses", plotPath);
-        var history = plotPath is null ? null : new LossHistory();
+        var logPath = parsed.GetValue(options.LogJson);
         var content = parsed.GetValue(options.Content)!;
         var styles = parsed.GetValue(options.Style)!;
         var blend = options.BlendWeights(parsed);
 
-        // Ctrl-C/SIGTERM cancel the token (see Program.cs); the run stops after its current step.
-        using var notice = cancellation.Register(() =>
-            Console.Error.WriteLine("neural-style: stopping after this step, then saving the image so far"));
-        using var log = parsed.GetValue(options.LogJson) is { } logPath ? new JsonLossLog(logPath) : null;
+        // Fail now, not after minutes of optimisation, and never write over anything the user did not name as an output.
+        OutputPlan.Check(Inputs(settings, content, styles), Outputs(settings, output, sheetPath, plotPath, logPath));
+
+        var history = plotPath is null ? null : new LossHistory();
+        using var log = logPath is not null ? new JsonLossLog(logPath) : null;
         // On stdout with the progress lines: on stderr it came before any error found while loading
         // the images or weights, and an error must be the only line there.
         Console.WriteLine($"neural-style: {StylizeOptions.Describe(settings)}");
 
+        // A signal before the first step ends the process at once (nothing to save); after it, the run
+        // stops after its current step and saves the image so far (see Signals).
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation, Signals.Token);
+        var firstStep = new Progress(() => Signals.Graceful = true);
         void SaveSnapshot(int step, TorchSharp.torch.Tensor image) => ImageSaver.Save(image, OutputTarget.ForStep(output, step));
         StyleTransferResult Work(IProgress<IterationReport> screen) => StyleTransferJob.Run(content, styles, settings, blend,
-            progress: new ProgressFanOut<IterationReport>(screen, log, history), snapshot: SaveSnapshot, cancellation: cancellation);
+            progress: new ProgressFanOut<IterationReport>(firstStep, screen, log, history), snapshot: SaveSnapshot, cancellation: stop.Token);
 
         using var result = Console.IsOutputRedirected || Console.IsErrorRedirected
             ? Work(new PlainProgress(Console.Out))
             : LiveProgress.Show(settings.Iterations, Work);
 
+        if (result.Cancelled && result.StepsCompleted == 0)
+        {
+            // Nothing was made: the start image must not replace an earlier result.
+            Console.Error.WriteLine("neural-style: interrupted before the first step; nothing was written");
+            return Signals.ExitCode;
+        }
         ImageSaver.Save(result.Image, output);
         if (sheetPath is not null) ContactSheet.SaveForRun(sheetPath, content, styles, result.Image);
         if (plotPath is not null) LossPlot.Save(plotPath, history!.Reports);
+        log?.Keep();
         if (result.Cancelled)
         {
             Console.Error.WriteLine($"neural-style: interrupted after {result.StepsCompleted} steps; saved the image so far to {output}");
-            return CliErrors.Interrupted;
+            return Signals.ExitCode;
         }
         Console.WriteLine($"wrote {output}");
         return 0;
+    }
+
+    /// <summary>Every file the run reads.</summary>
+    private static List<PlannedInput> Inputs(StyleTransferSettings settings, string content, IReadOnlyList<string> styles)
+    {
+        var inputs = new List<PlannedInput> { new("content image", content) };
+        inputs.AddRange(styles.Select(s => new PlannedInput("style image", s)));
+        foreach (var pair in settings.MaskPairs)
+        {
+            inputs.Add(new PlannedInput("--mask-pairs mask", pair.MaskPath));
+            inputs.Add(new PlannedInput("--mask-pairs style image", pair.StylePath));
+        }
+        if (settings.Init.Kind == InitialImageKind.File) inputs.Add(new PlannedInput("--init image", settings.Init.Path!));
+        if (settings.WeightsPath is { } weights) inputs.Add(new PlannedInput("--weights file", weights));
+        if (settings.Model.Family == ModelFamily.Onnx && settings.Model.OnnxPath is { } onnx) inputs.Add(new PlannedInput("--model ONNX file", onnx));
+        return inputs;
+    }
+
+    /// <summary>Every file the run may write, as the user named them (and the --save-every images that follow from -o).</summary>
+    private static List<PlannedOutput> Outputs(StyleTransferSettings settings, string output, string? sheet, string? plot, string? log)
+    {
+        var outputs = new List<PlannedOutput> { new("-o", output, OutputKind.Image) };
+        if (sheet is not null) outputs.Add(new PlannedOutput("--contact-sheet", sheet, OutputKind.Png));
+        if (plot is not null) outputs.Add(new PlannedOutput("--plot-losses", plot, OutputKind.Png));
+        if (log is not null) outputs.Add(new PlannedOutput("--log-json", log, OutputKind.Any));
+        if (settings.SaveEvery > 0)
+        {
+            var lastScaleSteps = ScalePyramid.Plan(settings)[^1].Iterations;
+            outputs.AddRange(StepFiles.ToCheck(output, settings.SaveEvery, lastScaleSteps)
+                .Select(step => new PlannedOutput($"--save-every image", step, OutputKind.Image)));
+        }
+        return outputs;
+    }
+
+    private sealed class Progress(Action first) : IProgress<IterationReport>
+    {
+        private bool _seen;
+
+        public void Report(IterationReport value)
+        {
+            if (_seen) return;
+            _seen = true;
+            first();
+        }
     }
 }

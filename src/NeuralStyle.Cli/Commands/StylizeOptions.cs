@@ -82,7 +82,8 @@ internal sealed class StylizeOptions
         if (fellBack)
             notice($"no full VGG19 weights found, using the bundled VGG19 layers to conv3_4 ({model}); for the full network run 'neural-style models download vgg19' or pass --weights PATH");
         var preset = Presets.ForModel(Presets.Get(presetName), presetName, model);
-        if (model.Family == ModelFamily.Onnx && (parsed.GetValue(StyleLayers) is null || parsed.GetValue(ContentLayer) is null))
+        if (model.Family == ModelFamily.Onnx && (parsed.GetValue(StyleLayers) is null || parsed.GetValue(ContentLayer) is null)
+            && Onnx.OnnxModelFile.Load(model.OnnxPath!) is not null) // a file that is no ONNX model is the first thing to say
             throw new NeuralStyleException(
                 $"--model {model} needs --style-layers and --content-layer (list its tensors with 'neural-style models inspect {model.OnnxPath}')");
         var optimizer = parsed.GetValue(Optimizer) is { } o ? ParseOptimizer(o) : preset.Optimizer;

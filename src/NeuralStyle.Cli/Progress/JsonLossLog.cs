@@ -1,31 +1,33 @@
 using System.Text.Json;
+using NeuralStyle.Imaging;
 using NeuralStyle.Transfer;
 
 namespace NeuralStyle.Cli.Progress;
 
 /// <summary>
-/// <c>--log-json FILE</c>: one JSON object per step with the weighted loss terms and elapsed seconds,
-/// flushed as it goes so a long run can be plotted while it works. It is opened before the run, so an
-/// unwritable path fails at once; a run that fails before its first step leaves no (empty) log behind,
-/// while one that fails later keeps the steps it made.
+/// <c>--log-json FILE</c>: one JSON object per step with the weighted loss terms and elapsed seconds.
+/// Like every output it is written to a temporary file beside FILE (flushed per step, so a long run
+/// can be followed with <c>tail -f .neural-style-*.tmp</c>) and renamed over FILE only at the end:
+/// <see cref="Keep"/> after a run that made at least one step. A run that fails, or stops before its
+/// first step, leaves FILE exactly as it was (or absent), and no temporary behind.
 /// </summary>
 internal sealed class JsonLossLog : IProgress<IterationReport>, IDisposable
 {
+    private readonly PendingFile _file;
     private readonly StreamWriter _writer;
-    private readonly string _path;
     private bool _wroteAny;
 
     public JsonLossLog(string path)
     {
-        _path = path;
         try
         {
-            _writer = new StreamWriter(path, append: false) { AutoFlush = true };
+            _file = AtomicFile.Begin(path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (NeuralStyleException e)
         {
             throw new NeuralStyleException($"cannot write --log-json file '{path}': {e.Message}");
         }
+        _writer = new StreamWriter(_file.Stream, leaveOpen: true) { AutoFlush = true };
     }
 
     public void Report(IterationReport report)
@@ -43,17 +45,25 @@ internal sealed class JsonLossLog : IProgress<IterationReport>, IDisposable
         }));
     }
 
+    /// <summary>Renames the log into place if any step was logged (a failure to do so is a one-line error).</summary>
+    public void Keep()
+    {
+        if (!_wroteAny) return;
+        _writer.Flush();
+        _file.Commit();
+    }
+
+    /// <summary>Without <see cref="Keep"/>: removes the temporary, leaving FILE as it was.</summary>
     public void Dispose()
     {
-        _writer.Dispose();
-        if (_wroteAny) return;
         try
         {
-            File.Delete(_path);
+            _writer.Dispose();
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (IOException)
         {
-            // Runs while an error unwinds: an empty log left behind must not hide that error.
+            // A full disk fails the last flush too; the temporary goes anyway.
         }
+        _file.Dispose();
     }
 }

@@ -38,8 +38,8 @@ internal sealed class EncodedImage : IDisposable
     public static EncodedImage Open(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        if (Directory.Exists(path))
-            throw new NeuralStyleException($"Image '{path}' is a folder, not an image file.");
+        // Only regular files: opening a FIFO blocks until a writer comes, a device may never end.
+        InputFile.Require(path, $"Image '{path}'");
 
         SKData? data = null;
         SKCodec? codec = null;

@@ -27,10 +27,29 @@ public sealed partial class OnnxExecutor : IDisposable
 
     public static OnnxExecutor Load(string path) => new(OnnxModelFile.Load(path), path);
 
+    /// <summary>The most nodes a graph may have: CNN feature extractors have tens to a few thousand
+    /// (ResNet18: 69, ResNet152: about 500, EfficientNet-B7: about 4000); a graph beyond this is refused
+    /// before any node runs, as its activations alone would exhaust memory.</summary>
+    public const int MaxNodes = 20_000;
+
+    /// <summary>The most weight values all initializers together may hold (16 GiB of float32).</summary>
+    public const long MaxInitializerElements = 1L << 32;
+
     public OnnxExecutor(ModelProto model, string source)
     {
         Source = source;
         var graph = model.Graph;
+        if (graph.Node.Count > MaxNodes)
+            throw new NeuralStyleException($"{source}: the graph has {graph.Node.Count} nodes; at most {MaxNodes} are supported");
+        var total = 0L;
+        foreach (var init in graph.Initializer)
+        {
+            var elements = 1L;
+            foreach (var d in init.Dims) elements = d <= 0 ? 0 : elements > MaxInitializerElements / d ? MaxInitializerElements + 1 : elements * d;
+            total += Math.Min(elements, MaxInitializerElements + 1);
+            if (total > MaxInitializerElements)
+                throw new NeuralStyleException($"{source}: the initializers hold more than {MaxInitializerElements} values");
+        }
         _nodes = graph.Node.ToList();
         foreach (var init in graph.Initializer)
         {

@@ -11,8 +11,7 @@ public static class OnnxModelFile
 {
     public static ModelProto Load(string path)
     {
-        if (!File.Exists(path))
-            throw new NeuralStyleException($"ONNX model '{path}' does not exist");
+        NeuralStyle.Imaging.InputFile.Require(path, $"ONNX model '{path}'");
         ModelProto model;
         try
         {

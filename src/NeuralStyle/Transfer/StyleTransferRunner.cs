@@ -58,6 +58,7 @@ public static class StyleTransferRunner
             {
                 using var scope = torch.NewDisposeScope();
                 var terms = step.Take();
+                RequireFinite(terms, image, i, settings);
                 completed = i;
                 if (average is not null) { using var iterate = image.Snapshot(); average.Update(iterate); }
                 progress?.Report(new IterationReport(i, settings.Iterations, terms, clock.Elapsed.TotalSeconds));
@@ -69,6 +70,23 @@ public static class StyleTransferRunner
             }
             return new StyleTransferResult(average?.Snapshot() ?? image.Snapshot(), completed, completed < settings.Iterations);
         }
+    }
+
+    /// <summary>
+    /// An infinite or NaN loss (weights so large that float32 overflows, e.g. --style-weight 1e39) or image
+    /// (a non-finite gradient step) cannot improve any more: every later step is garbage and the result would
+    /// be the start image or noise with exit code 0. Stop with a one-line error instead; nothing is saved.
+    /// </summary>
+    private static void RequireFinite(LossBreakdown terms, ImageParameter image, int step, StyleTransferSettings settings)
+    {
+        bool finite;
+        using (torch.no_grad())
+        using (var all = image.Value.isfinite().all())
+            finite = all.item<bool>();
+        if (double.IsFinite(terms.Total) && finite) return;
+        var what = double.IsFinite(terms.Total) ? "the image (the gradient step overflowed)" : $"the loss ({terms.Total})";
+        throw new NeuralStyleException(FormattableString.Invariant(
+            $"{what} is not finite at step {step}: the weights are too large for float32 (α={settings.ContentWeight} β={settings.StyleWeight} tv={settings.TvWeight}) or the learning rate ({settings.LearningRate}) too high; lower them. Nothing was saved."));
     }
 
     private static Tensor StartImage(InitialImage init, Tensor content, Tensor? initialRgb)

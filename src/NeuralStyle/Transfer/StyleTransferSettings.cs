@@ -64,6 +64,10 @@ public sealed record StyleTransferSettings
     /// <summary>Feature network weights and activations in fp32 or bf16 (<c>--precision</c>); losses stay fp32.</summary>
     public Precision Precision { get; init; } = Precision.Auto;
 
+    /// <summary>The most intra-op threads a run may ask for: 4 per core, at most 256 (more only adds contention;
+    /// --threads 100000 would start thousands of threads and never finish a step).</summary>
+    public static int MaxThreads => Math.Clamp(4 * Environment.ProcessorCount, 4, 256);
+
     /// <summary>Every layer the loss reads, style and content.</summary>
     public IReadOnlyList<string> UsedLayers => StyleLayers.Select(l => l.Layer).Append(ContentLayer).Distinct().ToList();
 
@@ -75,9 +79,9 @@ public sealed record StyleTransferSettings
         Require(StyleScales is null || StyleScales.All(f => f is > 0 and <= 8 && double.IsFinite(f)), "--style-scale values must be in (0, 8]");
         Require(Iterations >= 0, "--iterations must be ≥ 0");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), "--learning-rate must be a positive number");
-        Require(ContentWeight >= 0 && double.IsFinite(ContentWeight), "--content-weight must be ≥ 0");
-        Require(StyleWeight >= 0 && double.IsFinite(StyleWeight), "--style-weight must be ≥ 0");
-        Require(TvWeight >= 0 && double.IsFinite(TvWeight), "--tv-weight must be ≥ 0");
+        Require(ContentWeight >= 0 && double.IsFinite(ContentWeight), "--content-weight must be a finite number ≥ 0");
+        Require(StyleWeight >= 0 && double.IsFinite(StyleWeight), "--style-weight must be a finite number ≥ 0");
+        Require(TvWeight >= 0 && double.IsFinite(TvWeight), "--tv-weight must be a finite number ≥ 0");
         Require(StyleLayers.Count > 0, "--style-layers must name at least one layer");
         Require(ContentLayer.Length > 0, "--content-layer must name a layer");
         Require(EmaDecay is >= 0 and < 1, "--ema must be in [0, 1), e.g. 0.9");
@@ -91,7 +95,7 @@ public sealed record StyleTransferSettings
             $"--scale-iterations needs one step count per scale ({scales} with --scales {(Scales == ScalePyramid.Automatic ? "auto" : Scales)})");
         Require(ScaleIterations is null || ScaleIterations.All(n => n >= 0), "--scale-iterations values must be ≥ 0");
         Require(LbfgsHistory is >= 1 and <= 1000, "--lbfgs-history must be between 1 and 1000");
-        Require(Threads >= 0, "--threads must be ≥ 0");
+        Require(Threads >= 0 && Threads <= MaxThreads, $"--threads must be between 0 (one per core) and {MaxThreads} (4 per core, at most 256)");
     }
 
     private static void Require(bool condition, string message)

@@ -31,8 +31,7 @@ public static class CheckpointLoader
 
     private static Dictionary<string, torch.Tensor> LoadCore(string path, torch.ScalarType? convertFloatsTo)
     {
-        if (!File.Exists(path))
-            throw new NeuralStyleException($"weights file '{path}' does not exist.");
+        NeuralStyle.Imaging.InputFile.Require(path, $"weights file '{path}'");
 
         try
         {

@@ -1,0 +1,45 @@
+using System.CommandLine;
+using NeuralStyle.Cli.Commands;
+
+namespace NeuralStyle.Cli;
+
+/// <summary>The command line as a function: arguments in, exit code out (stdout/stderr through <see cref="Console"/>).
+/// Program.cs calls it after installing the signal handlers; tests call it in-process.</summary>
+public static class CliApp
+{
+    public static int Run(string[] args)
+    {
+        var root = new RootCommand("NeuralStyle: render a photo in the style of a painting (Gatys et al. neural style transfer).");
+        root.Subcommands.Add(StylizeCommand.Create());
+        root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(BenchCommand.Create());
+
+        // Two System.CommandLine 2.0.0 defaults are wrong for us, so both are set explicitly:
+        // - EnableDefaultExceptionHandler would catch whatever an action throws, print the whole exception
+        //   with its stack trace and return 1. Off, so exceptions reach CliErrors, which prints user errors
+        //   as one line (async actions included: InvokeAsync rethrows the action's own exception).
+        // - ProcessTerminationTimeout: null, so System.CommandLine installs no signal handler of its own.
+        //   Its ProcessTerminationHandler crashed on a second SIGTERM and waited the whole timeout for an
+        //   action stuck before its first step; Signals (installed by Program.cs) handles them instead and
+        //   cancels Signals.Token, which the commands watch.
+        var invocation = new InvocationConfiguration
+        {
+            EnableDefaultExceptionHandler = false,
+            ProcessTerminationTimeout = null,
+            Output = Console.Out,
+            Error = Console.Error,
+        };
+        return CliErrors.Run(() =>
+        {
+            var parsed = root.Parse(args);
+            // System.CommandLine's own reaction to a parse error (an unknown option, '--size abc', a missing
+            // -o) is the error on stderr plus the whole help text, exit code 1. That buries the one line
+            // that matters and looks like any other failure, so print only the first error, in the same
+            // form as every other error, and use 2, the usual exit code for a bad command line.
+            // --help and --version are not errors, so they still reach their own actions below.
+            if (parsed.Errors.Count > 0)
+                return CliErrors.BadCommandLine(parsed.Errors[0].Message, parsed.CommandResult);
+            return parsed.InvokeAsync(invocation).GetAwaiter().GetResult();
+        });
+    }
+}
