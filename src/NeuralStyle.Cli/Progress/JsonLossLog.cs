@@ -49,7 +49,7 @@ internal sealed class JsonLossLog : IProgress<IterationReport>, IDisposable
     public void Keep()
     {
         if (!_wroteAny) return;
-        _writer.Flush();
+        _writer.Dispose(); // flushes; the stream stays open for the commit (leaveOpen)
         _file.Commit();
     }
 
@@ -60,7 +60,7 @@ internal sealed class JsonLossLog : IProgress<IterationReport>, IDisposable
         {
             _writer.Dispose();
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
         {
             // A full disk fails the last flush too; the temporary goes anyway.
         }

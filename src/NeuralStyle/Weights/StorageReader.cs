@@ -13,6 +13,11 @@ internal static class StorageReader
     public static torch.Tensor Read(Stream stream, StorageRef storage, Func<Exception> truncated)
     {
         var elementSize = StorageTypes.ElementSize(storage.DType);
+        // Before allocating what the file claims: a corrupt or hostile count must not cost gigabytes.
+        if (storage.Numel < 0 || storage.Numel > long.MaxValue / 16)
+            throw new CheckpointFormatException($"is corrupt: storage '{storage.Key}' claims {storage.Numel} elements");
+        if (stream.CanSeek && storage.Numel * elementSize > stream.Length - stream.Position)
+            throw truncated();
         var result = torch.empty(storage.Numel, storage.DType);
         try
         {

@@ -40,7 +40,8 @@ internal static class ZipCheckpointReader
             var entry = archive.GetEntry(prefix + "data/" + storage.Key)
                         ?? throw new CheckpointFormatException($"is corrupt: the data of storage '{storage.Key}' is missing");
             var expected = storage.Numel * StorageTypes.ElementSize(storage.DType);
-            if (entry.Length < expected)
+            // Deflate cannot expand more than 1032×: a larger claim is a corrupt header, not data to allocate for.
+            if (entry.Length < expected || expected < 0 || expected > Math.Max(entry.CompressedLength, 1) * 1032L)
                 throw new CheckpointFormatException(
                     $"is corrupt: storage '{storage.Key}' has {entry.Length} bytes, {expected} expected");
             using var data = entry.Open();
