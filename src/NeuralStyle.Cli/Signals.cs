@@ -32,6 +32,9 @@ internal static class Signals
     /// <summary>True while the current command can stop cleanly and keep its work.</summary>
     public static volatile bool Graceful;
 
+    /// <summary>What the first signal prints in graceful mode (null: nothing, the command reports the interruption itself).</summary>
+    public static volatile string? StopNotice;
+
     /// <summary>128 + the signal received (130 for SIGINT, 143 for SIGTERM), or 130 if none.</summary>
     public static int ExitCode => 128 + (_signal == 0 ? 2 : _signal);
 
@@ -54,7 +57,7 @@ internal static class Signals
             Exit(first ? "interrupted; nothing was written" : "interrupted again; stopping now without saving");
             return;
         }
-        Console.Error.WriteLine("neural-style: stopping after this step, then saving the work so far");
+        if (StopNotice is { } notice) Console.Error.WriteLine($"neural-style: {notice}");
         try
         {
             Source.Cancel();

@@ -48,7 +48,11 @@ public static class StylizeCommand
         // A signal before the first step ends the process at once (nothing to save); after it, the run
         // stops after its current step and saves the image so far (see Signals).
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation, Signals.Token);
-        var firstStep = new Progress(() => Signals.Graceful = true);
+        var firstStep = new Progress(() =>
+        {
+            Signals.StopNotice = "stopping after this step, then saving the image so far";
+            Signals.Graceful = true;
+        });
         void SaveSnapshot(int step, TorchSharp.torch.Tensor image) => ImageSaver.Save(image, OutputTarget.ForStep(output, step));
         StyleTransferResult Work(IProgress<IterationReport> screen) => StyleTransferJob.Run(content, styles, settings, blend,
             progress: new ProgressFanOut<IterationReport>(firstStep, screen, log, history), snapshot: SaveSnapshot, cancellation: stop.Token);

@@ -88,14 +88,7 @@ internal sealed class EncodedImage : IDisposable
         // profile (Adobe RGB, Display P3) are converted instead of looking washed out or garish.
         var srgb = SKColorSpace.CreateSrgb();
         var decodeInfo = new SKImageInfo(decodeSize.Width, decodeSize.Height, SKColorType.Rgba8888, SKAlphaType.Premul, srgb);
-        using var decoded = Allocate(decodeInfo);
-        var result = _codec.GetPixels(decodeInfo, decoded.GetPixels());
-        if (result != SKCodecResult.Success)
-            // IncompleteInput is a truncated file: Skia would fill the rest with grey, which we must
-            // not silently stylise. Anything else is corrupt data.
-            throw new NeuralStyleException(result == SKCodecResult.IncompleteInput
-                ? $"Image '{_path}' is truncated (the file ends before the picture does)."
-                : $"Image '{_path}' is corrupt and cannot be decoded ({result}).");
+        using var decoded = DecodeWhole(decodeInfo);
 
         var upright = Orientation.Upright(decodeSize, Origin);
         var output = Allocate(new SKImageInfo(upright.Width, upright.Height, SKColorType.Rgba8888, SKAlphaType.Premul, srgb));
@@ -119,6 +112,21 @@ internal sealed class EncodedImage : IDisposable
         }
     }
 
+    private SKBitmap DecodeWhole(SKImageInfo info)
+    {
+        var decoded = Allocate(info);
+        var result = _codec.GetPixels(info, decoded.GetPixels());
+        if (result == SKCodecResult.Success) return decoded;
+        decoded.Dispose();
+        // IncompleteInput is a truncated file: Skia would fill the rest with grey, which we must
+        // not silently stylise. Anything else is corrupt data.
+        throw Failed(result);
+    }
+
+    private NeuralStyleException Failed(SKCodecResult result) => new(result == SKCodecResult.IncompleteInput
+        ? $"Image '{_path}' is truncated (the file ends before the picture does)."
+        : $"Image '{_path}' is corrupt and cannot be decoded ({result}).");
+
     public void Dispose()
     {
         _codec.Dispose();
@@ -141,6 +149,9 @@ internal sealed class EncodedImage : IDisposable
 
     private SKBitmap Allocate(SKImageInfo info)
     {
+        // The memory guard counts decoded pixels too: refuse in one line rather than be killed.
+        if (Transfer.MemoryEstimate.ReadMemAvailable() is { } available && info.BytesSize64 > available)
+            throw new NeuralStyleException($"Not enough memory to decode image '{_path}' ({info.Width}×{info.Height}, {info.BytesSize64 >> 20} MiB; {available >> 20} MiB available).");
         var bitmap = new SKBitmap(info);
         if (bitmap.GetPixels() == IntPtr.Zero)
         {

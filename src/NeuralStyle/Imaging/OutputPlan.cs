@@ -100,9 +100,12 @@ public static class OutputPlan
         var folder = Path.GetDirectoryName(full)!;
         var folderFacts = PosixFile.Stat(folder, $"{what}: its folder");
         if (folderFacts.Kind != PosixFileKind.Directory)
+        {
+            var named = output.Role == "-o" ? $"'{path}'" : what;
             throw new NeuralStyleException(folderFacts.Exists
-                ? $"Cannot save '{path}': '{folder}' is not a folder."
-                : $"Cannot save '{path}': the folder '{folder}' does not exist.");
+                ? $"Cannot save {named}: '{folder}' is not a folder."
+                : $"Cannot save {named}: the folder '{folder}' does not exist.");
+        }
         var resolved = facts.Exists ? PosixFile.RealPath(full) ?? full : Path.Combine(PosixFile.RealPath(folder) ?? folder, name);
         return (facts, resolved);
     }

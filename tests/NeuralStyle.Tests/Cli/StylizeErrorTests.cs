@@ -66,7 +66,7 @@ public sealed class StylizeErrorTests : IDisposable
         ["output folder missing"] = new("the folder '{out}/missing' does not exist", Output: "{out}/missing/out.png"),
         ["model vgg11"] = new("unknown model 'vgg11'", Extra: ["--size", "48", "--model", "vgg11"]),
         ["unknown layer name"] = new("vgg19 has no layer 'conv9_9'", Layers: ["--style-layers", "conv9_9", "--content-layer", "conv3_2"]),
-        ["log-json folder missing"] = new("cannot write --log-json file '{out}/missing/loss.jsonl'",
+        ["log-json folder missing"] = new("Cannot save --log-json '{out}/missing/loss.jsonl': the folder '{out}/missing' does not exist",
             Extra: ["--size", "48", "--iterations", "2", "--log-json", "{out}/missing/loss.jsonl"]),
     };
 

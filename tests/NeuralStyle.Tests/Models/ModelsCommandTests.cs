@@ -128,7 +128,7 @@ public sealed class ModelsCommandTests : IAsyncLifetime
             CliProcess.Signal(process, CliProcess.Sigterm);
         });
 
-        Assert.Equal(130, run.ExitCode);
+        Assert.Equal(143, run.ExitCode); // 128 + SIGTERM
         Assert.Equal(["neural-style: download interrupted; run the same command again to resume"], run.StderrLines);
         // Some of the sent bytes may still have been in flight; what matters is that the .part is
         // an exact prefix of the file, i.e. a valid starting point for resuming.
