@@ -64,7 +64,7 @@ public static partial class AtomicFile
         try
         {
             Live[temp] = 0;
-            var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+            var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
             return new PendingFile(path, full, temp, stream);
         }
         catch (Exception ex)
