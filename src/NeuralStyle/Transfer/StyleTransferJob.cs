@@ -113,7 +113,7 @@ public static class StyleTransferJob
     }
 
     /// <summary>Rounds each side to the nearest multiple the network needs (ResNet18: 32), at least one multiple.</summary>
-    private static ImageSize FitTo(IFeatureNetwork network, ImageSize size)
+    internal static ImageSize FitTo(IFeatureNetwork network, ImageSize size)
     {
         var m = network.SizeMultiple;
         int Round(int side) => Math.Max(m, (int)Math.Round(side / (double)m) * m);
