@@ -19,8 +19,7 @@ public static class BenchQualityCommand
     {
         var pairs = new Option<string[]>("--pair")
         {
-            Description = "PHOTO:PAINTING, a path or a name in the --images folders (extension optional); repeat for several. "
-                + $"Default: {string.Join(", ", DefaultPairs)}.",
+            Description = "PHOTO:PAINTING, a path or a name in the --images folders (extension optional); repeat for several.",
             DefaultValueFactory = _ => DefaultPairs,
         };
         var images = new Option<string[]>("--images")
@@ -31,7 +30,7 @@ public static class BenchQualityCommand
         var candidates = new Option<string[]>("--candidate")
         {
             Description = "NAME=\"stylize options\", e.g. resnet18=\"--model resnet18\" or b=\"--style-weight 50\"; read as stylize reads them. "
-                + "Repeat for several. Default: default=\"\" (--model auto) and resnet18=\"--model resnet18\".",
+                + "Repeat for several. Default: two candidates, default (--model auto) and resnet18 (--model resnet18).",
             DefaultValueFactory = _ => ["default=", "resnet18=--model resnet18"],
         };
         var size = new Option<int>("--size") { Description = "Longest side of every result, unless a candidate sets its own.", DefaultValueFactory = _ => 512 };
