@@ -26,6 +26,7 @@ public static class BenchCommand
         var command = new Command("bench", "Measure seconds per iteration and peak memory (the gatys preset's loss, square images).");
         foreach (var o in new Option[] { model, precision, sizes, threads, optimizer, iterations, warmup, weights, content, style, saveImages }.Concat(layers.All)) command.Options.Add(o);
         command.Subcommands.Add(BenchScalesCommand.Create());
+        command.Subcommands.Add(BenchQualityCommand.Create());
         command.SetAction(parsed =>
         {
             var kind = parsed.GetValue(optimizer) == "adam" ? OptimizerKind.Adam : OptimizerKind.Lbfgs;

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using NeuralStyle.Imaging;
+using NeuralStyle.Reports;
+
+namespace NeuralStyle.Bench;
+
+/// <summary>The tables of <c>bench quality</c>: quality.md (Markdown) and quality.json.</summary>
+public static class QualityReport
+{
+    public const string MarkdownFile = "quality.md";
+    public const string JsonFile = "quality.json";
+
+    /// <summary>What the score columns mean; printed in the Markdown file and the command's help.</summary>
+    public const string Definitions =
+        "Scores are distances (lower = closer), computed in fp32 on the result against the same photo (at the result's size) and "
+        + "painting (same longest side, its own aspect ratio), by two fixed networks whatever network made the result. "
+        + "style = unweighted mean over the style layers of the Gram matrix's relative error ‖G−A‖²/‖A‖² (G = F·Fᵀ/(H·W) of the "
+        + "result, A of the painting); content = relative error ‖F−P‖²/‖P‖² of the content layer's features against the photo's. "
+        + "vgg: the bundled VGG19 to conv3_4, style relu1_1, relu2_1, relu3_1, content relu3_2. "
+        + "resnet: the bundled ResNet18, style conv1, layer1, layer2, layer3, layer4, content layer3 (images sized to multiples of 32). "
+        + "seconds = wall time of the whole run (network, images, targets at every scale, all steps), not of scoring or saving.";
+
+    public static string Line(QualityRow r) => Invariant(
+        $"{r.Seconds:F1} s, {r.Size}, vgg style {r.Vgg.Style:F4} content {r.Vgg.Content:F4}, resnet style {r.ResNet.Style:F4} content {r.ResNet.Content:F4}");
+
+    /// <summary>One row per pair × candidate, then one mean row per candidate over the pairs.</summary>
+    public static string Table(IReadOnlyList<QualityCandidate> candidates, IReadOnlyList<QualityRow> rows)
+    {
+        var table = new StringBuilder();
+        table.AppendLine("| pair | candidate | seconds | vgg style | vgg content | resnet style | resnet content |");
+        table.AppendLine("|---|---|---:|---:|---:|---:|---:|");
+        foreach (var r in rows)
+            table.AppendLine(Row(r.Pair.Title, r.Candidate.Name, r.Seconds, r.Vgg.Style, r.Vgg.Content, r.ResNet.Style, r.ResNet.Content));
+        var pairs = rows.Select(r => r.Pair).Distinct().Count();
+        foreach (var c in candidates)
+        {
+            var mine = rows.Where(r => r.Candidate == c).ToList();
+            if (mine.Count == 0) continue;
+            table.AppendLine(Row($"**mean of {pairs}**", $"**{c.Name}**", mine.Average(r => r.Seconds), mine.Average(r => r.Vgg.Style),
+                mine.Average(r => r.Vgg.Content), mine.Average(r => r.ResNet.Style), mine.Average(r => r.ResNet.Content)));
+        }
+        return table.ToString();
+    }
+
+    private static string Row(string pair, string candidate, double seconds, double vggStyle, double vggContent, double resStyle, double resContent) =>
+        Invariant($"| {pair} | {candidate} | {seconds:F1} | {vggStyle:F4} | {vggContent:F4} | {resStyle:F4} | {resContent:F4} |");
+
+    public static void Write(QualityPlan plan, IReadOnlyList<QualityRow> rows)
+    {
+        var md = new StringBuilder();
+        md.AppendLine("# bench quality").AppendLine();
+        md.AppendLine(Table(plan.Candidates, rows));
+        md.AppendLine("Candidates:").AppendLine();
+        foreach (var c in plan.Candidates)
+            md.AppendLine($"- `{c.Name}` = `{c.Options}` → {c.Description}");
+        md.AppendLine().AppendLine(Definitions).AppendLine();
+        md.AppendLine($"Images: `PAIR-CANDIDATE.png` here; all of them side by side: `{QualityBenchmark.GridFile}`. Times are wall clock "
+            + "on a machine possibly shared with other work, so compare them with care.");
+        File.WriteAllText(Path.Combine(plan.OutFolder, MarkdownFile), md.ToString());
+
+        object Score(QualityScore s) => new
+        {
+            style = s.Style,
+            content = s.Content,
+            styleLayers = s.StyleLayers.ToDictionary(l => l.Layer, l => l.Error),
+            contentLayer = s.ContentLayer,
+        };
+        var json = new
+        {
+            definitions = Definitions,
+            candidates = plan.Candidates.Select(c => new { name = c.Name, options = c.Options, settings = c.Description }),
+            rows = rows.Select(r => new
+            {
+                pair = r.Pair.Name, photo = r.Pair.Photo, painting = r.Pair.Painting, candidate = r.Candidate.Name,
+                seconds = r.Seconds, width = r.Size.Width, height = r.Size.Height, image = Path.GetFileName(r.Image),
+                vgg = Score(r.Vgg), resnet = Score(r.ResNet),
+            }),
+            means = plan.Candidates.Select(c => rows.Where(r => r.Candidate == c).ToList()).Where(m => m.Count > 0).Select(m => new
+            {
+                candidate = m[0].Candidate.Name, pairs = m.Count, seconds = m.Average(r => r.Seconds),
+                vgg = new { style = m.Average(r => r.Vgg.Style), content = m.Average(r => r.Vgg.Content) },
+                resnet = new { style = m.Average(r => r.ResNet.Style), content = m.Average(r => r.ResNet.Content) },
+            }),
+        };
+        File.WriteAllText(Path.Combine(plan.OutFolder, JsonFile), ToJson(json));
+    }
+
+    /// <summary>Indented JSON, non-ASCII characters (‖, ×) written as they are.</summary>
+    public static string ToJson(object value) =>
+        JsonSerializer.Serialize(value, new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
