@@ -20,7 +20,7 @@ public static class QualityReport
         + "style = unweighted mean over the style layers of the Gram matrix's relative error ‖G−A‖²/‖A‖² (G = F·Fᵀ/(H·W) of the "
         + "result, A of the painting); content = relative error ‖F−P‖²/‖P‖² of the content layer's features against the photo's. "
         + "vgg: the bundled VGG19 to conv3_4, style relu1_1, relu2_1, relu3_1, content relu3_2. "
-        + "resnet: the bundled ResNet18, style conv1, layer1, layer2, layer3, layer4, content layer3 (images sized to multiples of 32). "
+        + "resnet: the bundled ResNet18, style conv1, layer1, layer2, layer3, layer4, content layer3 (at any size: the network pads to its stride). "
         + "seconds = wall time of the whole run (network, images, targets at every scale, all steps), not of scoring or saving.";
 
     public static string Line(QualityRow r) => Invariant(

@@ -12,7 +12,7 @@ public static class QualitySheets
 
     /// <summary>One row per pair: photo, painting, then each candidate's result; columns headed with the candidate
     /// names. Cells are <see cref="QualityBenchmark.CellHeight"/> high; results are shown at the photo's
-    /// aspect ratio (ResNet18 rounds sides to multiples of 32), so every result column is as wide as the photo's.</summary>
+    /// aspect ratio (drawn at its size even if a candidate's sides differ by rounding), so every result column is as wide as the photo's.</summary>
     public static void Grid(string path, QualityPlan plan, IReadOnlyList<QualityRow> rows)
     {
         using var scope = torch.NewDisposeScope();

@@ -105,7 +105,7 @@ public static class Presets
             {
                 Model = model,
                 // Without relu4_1/relu5_1 nothing sees large regions of a 512 px image; starting the pyramid at
-                // 64 px lets relu3_1 (receptive field 40 px) see a third of the picture, which paints the
+                // 64 px lets relu3_1 (receptive field 24 px) see a third of the picture, which paints the
                 // painting's large strokes. A light content term and more TV keep the photo's layout without
                 // its fine texture. Chosen by blind comparison (README, "The default look").
                 StyleLayers = [new("relu1_1", 1), new("relu2_1", 1), new("relu3_1", 1)],
