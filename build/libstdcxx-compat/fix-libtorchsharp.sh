@@ -48,7 +48,13 @@ fi
 
 for lib in "${targets[@]}"; do
     dir=$(dirname "$lib")
-    cp -f "$work_dir/$shim" "$dir/$shim"
+    # Replace the shim only when it changed, and by rename: cp over it would rewrite, in place, a library
+    # that a running neural-style has mapped, and that process then crashed at exit (SIGSEGV in the
+    # shim's destructor stub) when a build ran during it.
+    if ! cmp -s "$work_dir/$shim" "$dir/$shim"; then
+        cp -f "$work_dir/$shim" "$dir/$shim.tmp"
+        mv -f "$dir/$shim.tmp" "$dir/$shim"
+    fi
     if patchelf --print-needed "$lib" | grep -qx "$shim"; then
         continue # already patched
     fi
