@@ -48,7 +48,7 @@ public static class CliErrors
         }
         catch (Exception e) when (UserMessage(e) is { } message)
         {
-            Console.Error.WriteLine("neural-style: error: " + OneLine(message));
+            Console.Error.WriteLine("neural-style: error: " + global::NeuralStyle.UserMessage.OneLine(message));
             return UserError;
         }
         catch (Exception e)
@@ -56,13 +56,12 @@ public static class CliErrors
             // A bug: still one line (a user cannot act on a stack trace), but told apart by its exit code;
             // NEURAL_STYLE_DEBUG=1 prints the whole exception for a report.
             var inner = e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerException! : e;
-            Console.Error.WriteLine($"neural-style: error: internal error ({OneLine(inner.Message)}); please report it, with NEURAL_STYLE_DEBUG=1 for details");
+            Console.Error.WriteLine($"neural-style: error: internal error ({(global::NeuralStyle.UserMessage.OneLine(inner.Message))}); please report it, with NEURAL_STYLE_DEBUG=1 for details");
             if (Environment.GetEnvironmentVariable("NEURAL_STYLE_DEBUG") == "1") Console.Error.WriteLine(inner);
             return InternalError;
         }
     }
 
-    private static string OneLine(string message) => string.Join(" ", message.Split('\n', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries));
 
     /// <summary>The one-line message for errors caused by input or environment, else null (a bug).</summary>
     public static string? UserMessage(Exception e) => e switch

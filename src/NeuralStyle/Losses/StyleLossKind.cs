@@ -1,5 +1,3 @@
-using static TorchSharp.torch;
-
 namespace NeuralStyle.Losses;
 
 /// <summary>What "same style" means at a layer (<c>--style-loss</c>).</summary>
@@ -16,13 +14,4 @@ public enum StyleLossKind
     /// Kolkin et al. 2019): a true distance between distributions, so its gradient does not vanish
     /// or explode as unevenly as squared Gram errors do.</summary>
     Wasserstein,
-}
-
-/// <summary>The style term of one layer, whatever <see cref="StyleLossKind"/> it uses.</summary>
-public interface IStyleTerm : IDisposable
-{
-    string Layer { get; }
-
-    /// <summary>The weighted term w·loss for the target image's features at this layer.</summary>
-    Tensor Evaluate(Tensor features);
 }

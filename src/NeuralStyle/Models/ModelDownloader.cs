@@ -160,7 +160,7 @@ public sealed class ModelDownloader(HttpClient http)
         catch (HttpRequestException e)
         {
             throw new NeuralStyleException(
-                $"cannot reach {source.Host}: {OneLine(e.Message)}; download {source} elsewhere and pass it with --weights PATH", e);
+                $"cannot reach {source.Host}: {UserMessage.Clause(e.Message)}; download {source} elsewhere and pass it with --weights PATH", e);
         }
         catch (OperationCanceledException e) when (!cancellationToken.IsCancellationRequested)
         {
@@ -194,7 +194,7 @@ public sealed class ModelDownloader(HttpClient http)
             catch (Exception e) when (e is IOException or HttpRequestException && !cancellationToken.IsCancellationRequested)
             {
                 throw new NeuralStyleException(
-                    $"connection to {source.Host} lost after {done} bytes ({OneLine(e.Message)}); run the same command again to resume", e);
+                    $"connection to {source.Host} lost after {done} bytes ({UserMessage.Clause(e.Message)}); run the same command again to resume", e);
             }
             if (read == 0)
                 break;
@@ -205,7 +205,7 @@ public sealed class ModelDownloader(HttpClient http)
             }
             catch (IOException e)
             {
-                throw new NeuralStyleException($"cannot write {file.Name}: {OneLine(e.Message)}", e);
+                throw new NeuralStyleException($"cannot write {file.Name}: {UserMessage.Clause(e.Message)}", e);
             }
             sha.AppendData(buffer, 0, read);
             done += read;
@@ -232,7 +232,7 @@ public sealed class ModelDownloader(HttpClient http)
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new NeuralStyleException(
-                $"cannot write {part}: {OneLine(e.Message)}; is another download running, or set {ModelCache.CacheVariable} to a writable folder", e);
+                $"cannot write {part}: {UserMessage.Clause(e.Message)}; is another download running, or set {ModelCache.CacheVariable} to a writable folder", e);
         }
     }
 
@@ -245,7 +245,7 @@ public sealed class ModelDownloader(HttpClient http)
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new NeuralStyleException(
-                $"cannot create cache folder {folder}: {OneLine(e.Message)}; set {ModelCache.CacheVariable} to a writable folder", e);
+                $"cannot create cache folder {folder}: {UserMessage.Clause(e.Message)}; set {ModelCache.CacheVariable} to a writable folder", e);
         }
     }
 
@@ -257,7 +257,7 @@ public sealed class ModelDownloader(HttpClient http)
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new NeuralStyleException($"cannot move {part} to {destination}: {OneLine(e.Message)}", e);
+            throw new NeuralStyleException($"cannot move {part} to {destination}: {UserMessage.Clause(e.Message)}", e);
         }
     }
 
@@ -282,8 +282,4 @@ public sealed class ModelDownloader(HttpClient http)
         try { File.Delete(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* a stale .part is harmless: it is re-checked next time */ }
     }
-
-    // The CLI prints messages as single lines; some OS/network messages carry line breaks.
-    // A trailing period is dropped because these texts are spliced mid-sentence.
-    private static string OneLine(string message) => message.ReplaceLineEndings(" ").Trim().TrimEnd('.');
 }

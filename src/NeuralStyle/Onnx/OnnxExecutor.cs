@@ -73,10 +73,6 @@ public sealed partial class OnnxExecutor : IDisposable
                 _producer[output] = i;
     }
 
-    /// <summary>Every tensor the graph computes, as (tensor name, op type, node name), in graph order.</summary>
-    public IReadOnlyList<(string Tensor, string OpType, string NodeName)> NodeOutputs =>
-        _nodes.SelectMany(n => n.Output.Where(o => o.Length > 0).Select(o => (o, n.OpType, n.Name))).ToList();
-
     /// <summary>The dtype the floating-point weights are held in (float32 unless <see cref="UseComputeType"/> changed it).</summary>
     public ScalarType ComputeType { get; private set; } = ScalarType.Float32;
 

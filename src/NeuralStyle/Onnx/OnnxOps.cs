@@ -32,9 +32,6 @@ public static class OnnxOps
         ["Identity"] = OnnxShapeOps.Identity,
     };
 
-    /// <summary>Every supported op type (Constant included).</summary>
-    public static IReadOnlyCollection<string> Supported { get; } = Ops.Keys.Append("Constant").Order().ToList();
-
     public static bool IsSupported(NodeProto node) =>
         node.Domain is "" or "ai.onnx" && (node.OpType == "Constant" || Ops.ContainsKey(node.OpType));
 

@@ -9,8 +9,6 @@ internal sealed record OnnxPadding(long[] Begin, long[] End)
 {
     public bool IsSymmetric => Begin.SequenceEqual(End);
 
-    public bool IsZero => Begin.All(p => p == 0) && End.All(p => p == 0);
-
     /// <param name="spatial">The input's spatial sizes (H, W).</param>
     /// <param name="kernel">Kernel sizes, already widened by dilation.</param>
     public static OnnxPadding Resolve(OnnxNodeContext node, long[] spatial, long[] kernel, long[] strides)

@@ -78,7 +78,7 @@ public static class CheckpointLoader
     {
         for (var inner = e; inner is not null; inner = inner.InnerException)
             if (inner is CheckpointFormatException format)
-                return OneLine(format.Message);
+                return UserMessage.Clause(format.Message);
         return e switch
         {
             UnauthorizedAccessException => "cannot be read (permission denied)",
@@ -86,12 +86,10 @@ public static class CheckpointLoader
             InvalidDataException => "is truncated or corrupt (its zip structure is damaged)",
             PickleException or InvalidCastException or IndexOutOfRangeException
                 or ArgumentException or FormatException => "is truncated or corrupt",
-            IOException io => "cannot be read: " + OneLine(io.Message),
+            IOException io => "cannot be read: " + UserMessage.Clause(io.Message),
             _ => "is corrupt or not a PyTorch checkpoint",
         };
     }
-
-    private static string OneLine(string text) => string.Join(' ', text.Split('\n', '\r', StringSplitOptions.RemoveEmptyEntries)).TrimEnd('.');
 
     /// <summary>
     /// Throws if <paramref name="dict"/> lacks any of <paramref name="keys"/>, naming the first
