@@ -12,7 +12,14 @@ public static class CliApp
         var root = new RootCommand("NeuralStyle: render a photo in the style of a painting (Gatys et al. neural style transfer).");
         root.Subcommands.Add(StylizeCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
-        root.Subcommands.Add(BenchCommand.Create());
+        root.Subcommands.Add(BenchMoved());
+        return Run(root, args);
+    }
+
+    /// <summary>Parses and runs <paramref name="args"/> against <paramref name="root"/> with this CLI's error
+    /// handling; also the entry of the separate developer program <c>neural-style-bench</c>.</summary>
+    public static int Run(RootCommand root, string[] args)
+    {
 
         // Two System.CommandLine 2.0.0 defaults are wrong for us, so both are set explicitly:
         // - EnableDefaultExceptionHandler would catch whatever an action throws, print the whole exception
@@ -41,5 +48,19 @@ public static class CliApp
                 return CliErrors.BadCommandLine(parsed.Errors[0].Message, parsed.CommandResult);
             return parsed.InvokeAsync(invocation).GetAwaiter().GetResult();
         });
+    }
+
+    /// <summary>The benchmarks are not part of the installed tool (their code would ship to every user of
+    /// the tool): they are the developer program <c>neural-style-bench</c> (bench/NeuralStyle.Bench).
+    /// A hidden <c>bench</c> command says so in one line instead of "unrecognized command".</summary>
+    private static Command BenchMoved()
+    {
+        var command = new Command("bench") { Hidden = true, TreatUnmatchedTokensAsErrors = false };
+        command.SetAction(Moved);
+        return command;
+
+        static int Moved(ParseResult _) => throw new NeuralStyleException(
+            "bench is not part of the neural-style tool; from a clone run it as neural-style-bench: " +
+            "dotnet run -c Release --project bench/NeuralStyle.Bench -- [bench options]");
     }
 }

@@ -27,7 +27,9 @@ public static class StylizeCommand
 
     private static int Run(StylizeOptions options, ParseResult parsed, CancellationToken cancellation)
     {
-        var settings = options.ToSettings(parsed, notice => Console.WriteLine($"neural-style: {notice}"));
+        // Notices (e.g. --model auto's fallback) are printed with the header, after the checks below.
+        var notices = new List<string>();
+        var settings = options.ToSettings(parsed, notices.Add);
         var output = parsed.GetValue(options.Output)!;
         var sheetPath = parsed.GetValue(options.ContactSheet);
         var plotPath = parsed.GetValue(options.PlotLosses);
@@ -37,12 +39,16 @@ public static class StylizeCommand
         var blend = options.BlendWeights(parsed);
 
         // Fail now, not after minutes of optimisation, and never write over anything the user did not name as an output.
-        OutputPlan.Check(Inputs(settings, content, styles), Outputs(settings, output, sheetPath, plotPath, logPath));
+        var inputs = Inputs(settings, content, styles);
+        OutputPlan.Check(inputs, Outputs(settings, output, sheetPath, plotPath, logPath));
+        // Every image input must also decode (its header: cheap) before the header line says what will run.
+        foreach (var image in inputs.Where(i => !NotImages.Contains(i.Role))) ImageLoader.ReadSize(image.Path);
 
         var history = plotPath is null ? null : new LossHistory();
         using var log = logPath is not null ? new JsonLossLog(logPath) : null;
         // On stdout with the progress lines: on stderr it came before any error found while loading
         // the images or weights, and an error must be the only line there.
+        foreach (var notice in notices) Console.WriteLine($"neural-style: {notice}");
         Console.WriteLine($"neural-style: {StylizeOptions.Describe(settings)}");
 
         // A signal before the first step ends the process at once (nothing to save); after it, the run
@@ -68,17 +74,28 @@ public static class StylizeCommand
             return Signals.ExitCode;
         }
         ImageSaver.Save(result.Image, output);
-        if (sheetPath is not null) ContactSheet.SaveForRun(sheetPath, content, styles, result.Image);
-        if (plotPath is not null) LossPlot.Save(plotPath, history!.Reports);
+        if (!result.Cancelled) Console.WriteLine($"wrote {output}");
+        if (sheetPath is not null)
+        {
+            ContactSheet.SaveForRun(sheetPath, content, styles, result.Image);
+            Console.WriteLine($"wrote {sheetPath}");
+        }
+        if (plotPath is not null)
+        {
+            LossPlot.Save(plotPath, history!.Reports);
+            Console.WriteLine($"wrote {plotPath}");
+        }
         log?.Keep();
         if (result.Cancelled)
         {
             Console.Error.WriteLine($"neural-style: interrupted after {result.StepsCompleted} steps; saved the image so far to {output}");
             return Signals.ExitCode;
         }
-        Console.WriteLine($"wrote {output}");
         return 0;
     }
+
+    /// <summary>The roles in <see cref="Inputs"/> that are not images.</summary>
+    private static readonly string[] NotImages = ["--weights file", "--model ONNX file"];
 
     /// <summary>Every file the run reads.</summary>
     private static List<PlannedInput> Inputs(StyleTransferSettings settings, string content, IReadOnlyList<string> styles)

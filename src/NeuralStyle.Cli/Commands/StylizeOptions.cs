@@ -17,9 +17,9 @@ internal sealed class StylizeOptions
     public readonly Option<string?> StyleBlend = new("--style-blend") { Description = "Blend weights of the style images, e.g. 0.7,0.3 (normalised to sum 1; default equal)." };
     public readonly Option<string> Output = new("--output", "-o") { Description = "Output image (.png, .jpg, .webp).", Required = true };
     public readonly Option<string> Preset = new("--preset") { Description = "gatys (default: Gatys et al. 2016, L-BFGS, 512 px) or seed (the seed tutorial, Adam, 400 px).", DefaultValueFactory = _ => "gatys" };
-    public readonly Option<int?> Size = new("--size") { Description = "Longest side of the output in pixels." };
+    public readonly Option<int?> Size = new("--size") { Description = "Longest side of the output in pixels " + DefaultsHelp.Size + "." };
     public readonly Option<string?> StyleScale = new("--style-scale") { Description = "Style image size relative to the output (1 = same longest side); one value, or one per style image (0.5,2)." };
-    public readonly Option<int?> Iterations = new("--iterations") { Description = "Optimisation steps." };
+    public readonly Option<int?> Iterations = new("--iterations") { Description = "Optimisation steps " + DefaultsHelp.Iterations + "." };
     public readonly Option<string?> Optimizer = new("--optimizer") { Description = "lbfgs or adam." };
     public readonly Option<double?> LearningRate = new("--learning-rate") { Description = "Optimiser step size." };
     public readonly Option<double?> ContentWeight = new("--content-weight") { Description = "α, weight of the content loss." };
@@ -31,7 +31,7 @@ internal sealed class StylizeOptions
     public readonly Option<string?> Init = new("--init") { Description = "Start image: content, noise, noise-blend:A (A = share of noise, 0..1) or an image file." };
     public readonly Option<long?> Seed = new("--seed") { Description = "Random seed (noise init); same seed and threads give the same image." };
     public readonly Option<int?> SaveEvery = new("--save-every") { Description = "Also save OUTPUT_<step> every N steps." };
-    public readonly Option<string?> Model = new("--model") { Description = "Loss network: auto (VGG19 if its weights are at hand, else resnet18), vgg19, vgg16, resnet18 (bundled) or onnx:PATH." };
+    public readonly Option<string?> Model = new("--model") { Description = "Loss network: auto (the full VGG19 if its weights are given or cached, else the bundled vgg19-conv3), vgg19, vgg19-conv3, vgg16, resnet18 (bundled) or onnx:PATH." };
     public readonly Option<string?> Weights = new("--weights") { Description = "VGG: a PyTorch checkpoint (default: the model cache); resnet18: another ResNet18.onnx." };
     public readonly Option<int?> Threads = new("--threads") { Description = "CPU threads (default: one per core)." };
     public readonly Option<bool?> ActivationSmoothing = new("--activation-smoothing") { Description = "Softmax over channels before each style Gram matrix (Wang et al. 2021); off by default, see the README." };
@@ -148,7 +148,7 @@ internal sealed class StylizeOptions
         : int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n != ScalePyramid.Automatic ? n
         : throw new NeuralStyleException($"--scales must be auto or between 1 and {ScalePyramid.MaximumScales}, not '{text}'");
 
-    private static OptimizerKind ParseOptimizer(string text) => text.ToLowerInvariant() switch
+    internal static OptimizerKind ParseOptimizer(string text) => text.ToLowerInvariant() switch
     {
         "lbfgs" or "l-bfgs" => OptimizerKind.Lbfgs,
         "adam" => OptimizerKind.Adam,

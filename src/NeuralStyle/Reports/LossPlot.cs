@@ -35,7 +35,10 @@ public static class LossPlot
         plot.Title("Loss per term");
         plot.XLabel("step");
         plot.YLabel("log10 loss");
-        plot.ShowLegend(ScottPlot.Alignment.UpperRight);
+        // Outside the data area, in one row under it: inside, any corner covers some run's curves
+        // (the jump where a coarse-to-fine run changes scale, a high start).
+        plot.ShowLegend(ScottPlot.Edge.Bottom);
+        plot.Legend.Orientation = ScottPlot.Orientation.Horizontal;
 
         var bytes = plot.GetImageBytes(width, height, ScottPlot.ImageFormat.Png);
         AtomicFile.Write(path, stream => stream.Write(bytes));

@@ -4,7 +4,7 @@ using static NeuralStyle.Tests.Controls.ControlRuns;
 
 namespace NeuralStyle.Tests.Cli;
 
-/// <summary><c>bench quality</c> for real, small: two pairs from examples/, two candidates of five steps at 64 px.</summary>
+/// <summary><c>neural-style-bench quality</c> for real, small: two pairs from examples/, two candidates of five steps at 64 px.</summary>
 public sealed class BenchQualityTests : IDisposable
 {
     private readonly TempFolder _dir = new();
@@ -17,7 +17,8 @@ public sealed class BenchQualityTests : IDisposable
     }
 
     private Task<CliRun> BenchAsync(params string[] args) =>
-        CliProcess.RunAsync(["bench", "quality", .. args], new Dictionary<string, string> { ["NEURAL_STYLE_CACHE"] = _cache.Path });
+        CliProcess.RunAsync(["quality", .. args], new Dictionary<string, string> { ["NEURAL_STYLE_CACHE"] = _cache.Path },
+            program: CliProcess.Bench);
 
     [Fact]
     public async Task WritesTableScoresImagesGridAndBlindSheets()

@@ -9,7 +9,7 @@ namespace NeuralStyle.Tests.Support;
 public sealed record CliRun(int ExitCode, string Stdout, string Stderr, string[] StderrLines);
 
 /// <summary>
-/// Runs the built <c>neural-style.dll</c> as a child process. In-process invocation would share
+/// Runs the built <c>neural-style.dll</c> (or <c>neural-style-bench.dll</c>) as a child process. In-process invocation would share
 /// Console, the torch thread count and signal handlers with the test runner; a child process shows
 /// exactly what a user gets: stdout, stderr, exit code, files, and the reaction to signals.
 /// </summary>
@@ -18,11 +18,18 @@ public static class CliProcess
     public const int Sigint = 2;
     public const int Sigterm = 15;
 
+    /// <summary>The tool's program, <c>neural-style</c>.</summary>
+    public const string Cli = "neural-style";
+
+    /// <summary>The developer program <c>neural-style-bench</c> (bench/NeuralStyle.Bench), not part of the tool.</summary>
+    public const string Bench = "neural-style-bench";
+
     /// <param name="environment">Variables set (or overridden) in the child only; the test process's
     /// own environment stays untouched, as other test classes read it in parallel.</param>
     /// <param name="whileRunning">Runs after the child has started, e.g. to wait for a file and signal it.</param>
+    /// <param name="program"><see cref="Cli"/> or <see cref="Bench"/>.</param>
     public static async Task<CliRun> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null,
-        Func<Process, Task>? whileRunning = null, TimeSpan? timeout = null)
+        Func<Process, Task>? whileRunning = null, TimeSpan? timeout = null, string program = Cli)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
@@ -30,7 +37,7 @@ public static class CliProcess
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "neural-style.dll"));
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, program + ".dll"));
         foreach (var arg in args)
             start.ArgumentList.Add(arg);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())

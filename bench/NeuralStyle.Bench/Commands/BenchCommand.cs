@@ -1,15 +1,16 @@
 using System.CommandLine;
 using System.Globalization;
-using NeuralStyle.Bench;
+using NeuralStyle.Cli.Commands;
 using NeuralStyle.Networks;
 using NeuralStyle.Transfer;
 
-namespace NeuralStyle.Cli.Commands;
+namespace NeuralStyle.Bench.Commands;
 
-/// <summary><c>neural-style bench</c>: seconds per iteration and peak memory for model × size × threads.</summary>
+/// <summary><c>neural-style-bench</c>: seconds per iteration and peak memory for model × size × threads; its
+/// subcommands <c>scales</c> and <c>quality</c>. A developer program, not part of the <c>neural-style</c> tool.</summary>
 public static class BenchCommand
 {
-    public static Command Create()
+    public static RootCommand Create()
     {
         var model = new Option<string>("--model") { Description = "Comma-separated models: vgg19, vgg16, resnet18.", DefaultValueFactory = _ => "vgg19" };
         var precision = new Option<string>("--precision") { Description = "Comma-separated: fp32, bf16, auto.", DefaultValueFactory = _ => "fp32" };
@@ -23,13 +24,14 @@ public static class BenchCommand
         var style = new Option<string?>("--style") { Description = "A real painting for the loss column (default: random pixels)." };
         var layers = new BenchLayerOptions();
         var saveImages = new Option<string?>("--save-images") { Description = "Save each case's result in this folder as MODEL-PRECISION-SIZE.png." };
-        var command = new Command("bench", "Measure seconds per iteration and peak memory (the gatys preset's loss, square images).");
+        var command = new RootCommand("neural-style-bench: measure seconds per iteration and peak memory (the gatys preset's loss, square images); " +
+            "'scales' and 'quality' compare schedules and settings.");
         foreach (var o in new Option[] { model, precision, sizes, threads, optimizer, iterations, warmup, weights, content, style, saveImages }.Concat(layers.All)) command.Options.Add(o);
         command.Subcommands.Add(BenchScalesCommand.Create());
         command.Subcommands.Add(BenchQualityCommand.Create());
         command.SetAction(parsed =>
         {
-            var kind = parsed.GetValue(optimizer) == "adam" ? OptimizerKind.Adam : OptimizerKind.Lbfgs;
+            var kind = StylizeOptions.ParseOptimizer(parsed.GetValue(optimizer)!);
             var weightsPath = parsed.GetValue(weights);
             var setup = new BenchmarkSetup(weightsPath, parsed.GetValue(content), parsed.GetValue(style),
                 layers.StyleLayersOf(parsed), parsed.GetValue(layers.ContentLayer),

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using NeuralStyle.Transfer;
 
-namespace NeuralStyle.Cli.Commands;
+namespace NeuralStyle.Bench.Commands;
 
 /// <summary><c>--style-layers</c> and <c>--content-layer</c> for the bench commands, which otherwise take the
 /// preset's layers: needed for weights that stop early, such as the conv1_1…conv3_4 test fixture.</summary>

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using NeuralStyle.Bench;
 
-namespace NeuralStyle.Cli.Commands;
+namespace NeuralStyle.Bench.Commands;
 
 /// <summary>
 /// <c>neural-style bench quality</c>: candidate settings × photo/painting pairs, timed and scored by both bundled

@@ -2,10 +2,10 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text.RegularExpressions;
-using NeuralStyle.Bench;
+using NeuralStyle.Cli.Commands;
 using NeuralStyle.Transfer;
 
-namespace NeuralStyle.Cli.Commands;
+namespace NeuralStyle.Bench.Commands;
 
 /// <summary>
 /// <c>bench quality --candidate NAME="stylize options"</c>: the options are read by <c>stylize</c>'s own parser and

@@ -4,7 +4,7 @@ using NeuralStyle.Bench;
 using NeuralStyle.Networks;
 using NeuralStyle.Transfer;
 
-namespace NeuralStyle.Cli.Commands;
+namespace NeuralStyle.Bench.Commands;
 
 /// <summary>
 /// <c>neural-style bench scales CONTENT STYLE</c>: is coarse-to-fine worth it? Runs the single-scale
