@@ -11,8 +11,9 @@ public static class BundledVgg
     /// <summary>The deepest layer the bundled weights reach.</summary>
     public const string DeepestLayer = "relu3_4";
 
-    /// <summary>Where the build puts the file: beside the assembly (a Content item of the library).</summary>
-    public static string Path => System.IO.Path.Combine(AppContext.BaseDirectory, "BundledModels", "vgg19-conv3_4.pth");
+    /// <summary>Where the build puts the file: BundledModels/ in the application folder (a Content item of the
+    /// library here, the package's buildTransitive targets in a consuming project; see <see cref="BundledFiles"/>).</summary>
+    public static string Path => BundledFiles.Locate(System.IO.Path.Combine("BundledModels", "vgg19-conv3_4.pth"));
 
     /// <summary>Refuses, in one line, a layer deeper than the bundled weights reach.</summary>
     public static void RequireLayers(IEnumerable<string> layers)

@@ -34,9 +34,9 @@ public static class ResNet18Network
         new("layer4", "ReLU393_Output_0"),
     ];
 
-    /// <summary>Where the build puts the bundled file: beside the assembly, as the package lays it out.</summary>
-    public static string BundledPath =>
-        Path.Combine(AppContext.BaseDirectory, "DnnImageModels", "ResNet18Onnx", "ResNet18.onnx");
+    /// <summary>Where the build puts the bundled file: DnnImageModels/ResNet18Onnx/ in the application folder, as
+    /// the ML.NET package lays it out (see <see cref="BundledFiles"/>).</summary>
+    public static string BundledPath => BundledFiles.Locate(Path.Combine("DnnImageModels", "ResNet18Onnx", "ResNet18.onnx"));
 
     /// <param name="path">A ResNet18.onnx to use instead of the bundled one.</param>
     public static OnnxFeatureNetwork Create(string? path = null)
