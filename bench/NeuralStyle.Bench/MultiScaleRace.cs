@@ -37,7 +37,7 @@ public static class MultiScaleRace
                 if (!runToEnd) stop.Cancel();
             }
         });
-        using var result = StyleTransferJob.Run(contentPath, [stylePath], settings, progress: progress, cancellation: stop.Token);
+        using var result = StyleTransferSession.Stylize(settings, StyleTransferInputs.FromFiles(contentPath, [stylePath], settings), progress, stop.Token);
         var last = progress.Last ?? throw new InvalidOperationException("the run made no step");
         return new Lap(plan, progress.LastAt, last.Terms.Total, last.Step, reached?.Step, reached?.Seconds);
     }

@@ -42,7 +42,7 @@ public sealed record QualityPair(string Photo, string Painting)
 /// <summary>A named setting, as the <c>stylize</c> options it was given (<see cref="Options"/>) and what they resolved to.</summary>
 public sealed record QualityCandidate(string Name, string Options, StyleTransferSettings Settings, string Description);
 
-/// <param name="Seconds">Wall time of <see cref="StyleTransferJob.Run"/>: network, images, targets at every scale, all steps.</param>
+/// <param name="Seconds">Wall time of <see cref="StyleTransferSession.Stylize"/>: network, images, targets at every scale, all steps.</param>
 /// <param name="Image">The saved result (PNG).</param>
 public sealed record QualityRow(QualityPair Pair, QualityCandidate Candidate, double Seconds, ImageSize Size, string Image,
     QualityScore Vgg, QualityScore ResNet);
@@ -81,7 +81,7 @@ public static class QualityBenchmark
         {
             log($"{pair.Title} · {candidate.Name} …");
             var watch = Stopwatch.StartNew();
-            using var result = StyleTransferJob.Run(pair.Photo, [pair.Painting], candidate.Settings);
+            using var result = StyleTransferSession.Stylize(candidate.Settings, StyleTransferInputs.FromFiles(pair.Photo, [pair.Painting], candidate.Settings));
             var seconds = watch.Elapsed.TotalSeconds;
             var image = Path.Combine(plan.OutFolder, $"{pair.Name}-{candidate.Name}.png");
             ImageSaver.Save(result.Image, image);

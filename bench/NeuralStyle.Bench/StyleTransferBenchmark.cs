@@ -24,7 +24,7 @@ public static class StyleTransferBenchmark
         {
             Size = c.Size, Optimizer = c.Optimizer, Iterations = c.Warmup + c.Iterations,
             LearningRate = Presets.DefaultLearningRate(c.Optimizer, Presets.Gatys.Space), Threads = c.Threads,
-            Precision = c.Precision,
+            Precision = c.Precision, Scales = 1, ScaleIterations = null,
         };
         if (setup.StyleLayers is { } styleLayers) settings = settings with { StyleLayers = styleLayers };
         if (setup.ContentLayer is { } contentLayer) settings = settings with { ContentLayer = contentLayer };
@@ -43,8 +43,7 @@ public static class StyleTransferBenchmark
 
         var reports = new List<IterationReport>();
         var cpuSeconds = new List<double>();
-        using var result = StyleTransferRunner.Run(network, settings, content, [(style, 1.0)],
-            progress: new Collect(reports, cpuSeconds));
+        using var result = StyleTransferSession.Stylize(settings, Inputs(content, style), new Collect(reports, cpuSeconds), network: network);
         if (setup.ImageFolder is { } folder)
             ImageSaver.Save(result.Image, Path.Combine(folder, $"{c.Model}-{PrecisionChoice.Format(c.Precision)}-{c.Size}.png"));
         var peak = PeakMemory.ReadMiB();
@@ -67,15 +66,15 @@ public static class StyleTransferBenchmark
     private static double LossOf(Tensor image, IFeatureNetwork network, StyleTransferSettings settings, Tensor content, Tensor style)
     {
         var score = new List<IterationReport>();
-        var scoring = settings with
-        {
-            Iterations = 1, Precision = Precision.Fp32, Init = new InitialImage(InitialImageKind.File, "the run's result"),
-        };
-        using (StyleTransferRunner.Run(network, scoring, content, [(style, 1.0)], image, progress: new Collect(score, [])))
+        var scoring = settings with { Iterations = 1, Precision = Precision.Fp32 };
+        using (StyleTransferSession.Stylize(scoring, Inputs(content, style, image), new Collect(score, []), network: network))
         {
         }
         return score[0].Terms.Total;
     }
+
+    private static StyleTransferInputs Inputs(Tensor content, Tensor style, Tensor? init = null) =>
+        new(ImageSource.FromTensor(content), [ImageSource.FromTensor(style)], init: init is null ? null : ImageSource.FromTensor(init));
 
     // Synchronous (not Progress<T>), so each report is taken right at the end of its step.
     private sealed class Collect(List<IterationReport> into, List<double> cpuSeconds) : IProgress<IterationReport>

@@ -59,9 +59,23 @@ public static class StylizeCommand
             Signals.StopNotice = "stopping after this step, then saving the image so far";
             Signals.Graceful = true;
         });
-        void SaveSnapshot(int step, TorchSharp.torch.Tensor image) => ImageSaver.Save(image, OutputTarget.ForStep(output, step));
-        StyleTransferResult Work(IProgress<IterationReport> screen) => StyleTransferJob.Run(content, styles, settings, blend,
-            progress: new ProgressFanOut<IterationReport>(firstStep, screen, log, history), snapshot: SaveSnapshot, cancellation: stop.Token);
+        StyleTransferResult Work(IProgress<IterationReport> screen)
+        {
+            using var session = new StyleTransferSession(settings, StyleTransferInputs.FromFiles(content, styles, settings, blend));
+            var progress = new ProgressFanOut<IterationReport>(firstStep, screen, log, history);
+            var lastScaleSteps = session.Plan[^1].Iterations;
+            while (!stop.Token.IsCancellationRequested && session.Step() is { } report)
+            {
+                progress.Report(report);
+                // --save-every: intermediate images of the finest scale (the last step's is the output itself).
+                if (settings.SaveEvery > 0 && report.Scale == report.Scales - 1 && report.ScaleStep % settings.SaveEvery == 0 && report.ScaleStep < lastScaleSteps)
+                {
+                    using var image = session.CurrentImage();
+                    ImageSaver.Save(image, OutputTarget.ForStep(output, report.ScaleStep));
+                }
+            }
+            return session.Result();
+        }
 
         using var result = Console.IsOutputRedirected || Console.IsErrorRedirected
             ? Work(new PlainProgress(Console.Out))

@@ -112,6 +112,30 @@ internal sealed class EncodedImage : IDisposable
         }
     }
 
+    /// <summary>An image already in memory, encoded (PNG, JPEG, …); <paramref name="name"/> names it in messages.</summary>
+    public static EncodedImage FromBytes(byte[] bytes, string name)
+    {
+        SKData? data = null;
+        SKCodec? codec = null;
+        try
+        {
+            data = SKData.CreateCopy(bytes);
+            codec = data is null ? null : SKCodec.Create(data);
+            if (codec is null || codec.Info.Width <= 0 || codec.Info.Height <= 0)
+                throw new NeuralStyleException(
+                    $"Image '{name}' is not an image SkiaSharp can read (JPEG, PNG, WebP, BMP, GIF, ICO, WBMP) or is corrupt.");
+            var image = new EncodedImage(name, data!, codec);
+            ImageLimits.EnsureWithin(image.Upright, $"Image '{name}'");
+            return image;
+        }
+        catch
+        {
+            codec?.Dispose();
+            data?.Dispose();
+            throw;
+        }
+    }
+
     private SKBitmap DecodeWhole(SKImageInfo info)
     {
         var decoded = Allocate(info);

@@ -70,8 +70,13 @@ public static class ImageLoader
     private static Tensor Load(string path, Func<ImageSize, ImageSize> targetFor)
     {
         using var encoded = EncodedImage.Open(path);
-        var target = targetFor(encoded.Upright);
-        ImageLimits.EnsureWithin(target, $"The requested size for '{path}'");
+        return Decode(encoded, targetFor(encoded.Upright), path);
+    }
+
+    /// <summary>Decodes an opened image at exactly <paramref name="target"/> (files and in-memory bytes alike).</summary>
+    internal static Tensor Decode(EncodedImage encoded, ImageSize target, string name)
+    {
+        ImageLimits.EnsureWithin(target, $"The requested size for '{name}'");
 
         using var bitmap = encoded.DecodeUpright(target);
         using var scope = NewDisposeScope();

@@ -29,6 +29,21 @@ public static class ImageSaver
     }
 
     /// <summary>
+    /// <paramref name="image"/> encoded in memory as <paramref name="format"/> (PNG lossless, JPEG and WebP at
+    /// quality 95): the same bytes <see cref="Save"/> writes to a file of that format.
+    /// </summary>
+    public static byte[] Encode(Tensor image, ImageFormat format = ImageFormat.Png)
+    {
+        var encoder = OutputFormat.For(format);
+        using var bitmap = PixelConversion.ToBitmap(image);
+        using var pixmap = bitmap.PeekPixels();
+        using var stream = new MemoryStream();
+        if (!encoder.Encode(pixmap, stream))
+            throw new NeuralStyleException($"SkiaSharp failed to encode a {bitmap.Width}×{bitmap.Height} {encoder.Name}.");
+        return stream.ToArray();
+    }
+
+    /// <summary>
     /// Fails now, with the same one-line error <see cref="Save"/> would give, if <paramref name="path"/>
     /// has an unsupported extension or its folder does not exist, so a long run does not end in an
     /// output it cannot write.

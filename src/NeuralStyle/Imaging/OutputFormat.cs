@@ -27,6 +27,14 @@ internal sealed record OutputFormat(string Name, Func<SKPixmap, Stream, bool> En
         [".webp"] = Webp,
     };
 
+    public static OutputFormat For(ImageFormat format) => format switch
+    {
+        ImageFormat.Png => Png,
+        ImageFormat.Jpeg => Jpeg,
+        ImageFormat.Webp => Webp,
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
+    };
+
     public static string SupportedExtensions => string.Join(", ", ByExtension.Keys);
 
     /// <summary>The format for <paramref name="path"/>, or a one-line error listing the supported extensions.</summary>
@@ -39,3 +47,6 @@ internal sealed record OutputFormat(string Name, Func<SKPixmap, Stream, bool> En
         throw new NeuralStyleException($"Cannot save '{path}': the file name {what}; use one of {SupportedExtensions}.");
     }
 }
+
+/// <summary>The encodings an image can be written in.</summary>
+public enum ImageFormat { Png, Jpeg, Webp }

@@ -11,8 +11,8 @@ namespace NeuralStyle.Losses;
 public sealed class StyleTransferObjective : IDisposable
 {
     private readonly IFeatureNetwork _network;
-    private readonly ContentLoss _content;
-    private readonly int _contentOctave;
+    private ContentLoss? _content;
+    private int _contentOctave;
     /// <summary>Style terms per octave (index = octave; 0 is the image itself), see <see cref="Octaves"/>.</summary>
     private readonly List<List<IStyleTerm>> _styleOctaves = new();
     private readonly double _contentWeight, _styleWeight, _tvWeight;
@@ -44,6 +44,23 @@ public sealed class StyleTransferObjective : IDisposable
         _styleWeight = styleWeight;
         _tvWeight = tvWeight;
 
+        // A failure half way (a layer the network does not have) must free the terms already built.
+        try
+        {
+            Build(network, content, styles, styleLayers, contentLayer, normalization, activationSmoothing, styleLoss, regions, styleOctaves, contentOctave, blendSum);
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
+    }
+
+    private void Build(IFeatureNetwork network, Tensor content, IReadOnlyList<(Tensor Image, double Blend)> styles,
+        IReadOnlyList<(string Layer, double Weight)> styleLayers, string contentLayer, LossNormalization normalization,
+        bool activationSmoothing, StyleLossKind styleLoss, IReadOnlyList<(Tensor Mask, Tensor Image)>? regions,
+        int styleOctaves, int contentOctave, double blendSum)
+    {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         _contentOctave = Math.Min(contentOctave, Octaves.Available(content, contentOctave + 1) - 1);
@@ -65,6 +82,7 @@ public sealed class StyleTransferObjective : IDisposable
             foreach (var (layer, weight) in octaveLayers)
                 terms.Add(StyleTerms.Create(styleLoss, layer, weight, blended[layer], normalization, activationSmoothing));
         }
+    
     }
 
     /// <summary>Each painting's statistics at every style layer (its Gram matrix, or its mean and covariance),
@@ -103,9 +121,9 @@ public sealed class StyleTransferObjective : IDisposable
             // One pass of the network per octave, for every term that reads that octave.
             var terms = octave < _styleOctaves.Count ? _styleOctaves[octave] : [];
             var layers = terms.Select(t => t.Layer);
-            if (octave == _contentOctave) layers = layers.Append(_content.Layer);
+            if (octave == _contentOctave) layers = layers.Append(_content!.Layer);
             var features = _network.Extract(Octaves.Of(input, octave), layers.Distinct().ToList());
-            if (octave == _contentOctave) content = _content.Evaluate(features[_content.Layer]).mul(_contentWeight);
+            if (octave == _contentOctave) content = _content!.Evaluate(features[_content.Layer]).mul(_contentWeight);
             foreach (var term in terms)
                 style = style is null ? term.Evaluate(features[term.Layer]) : style + term.Evaluate(features[term.Layer]);
         }
@@ -124,7 +142,7 @@ public sealed class StyleTransferObjective : IDisposable
 
     public void Dispose()
     {
-        _content.Dispose();
+        _content?.Dispose();
         foreach (var term in _styleOctaves.SelectMany(t => t)) term.Dispose();
     }
 }

@@ -37,6 +37,13 @@ internal sealed class ColorStage(ColorPreservation mode, Tensor originalContent)
         };
     }
 
+    /// <summary>An image as the user sees it (a new tensor, or <paramref name="image"/> itself, which is disposed if replaced).</summary>
+    public Tensor Finish(Tensor image)
+    {
+        if (mode != ColorPreservation.Luminance) return image;
+        using (image) return ColorTransfer.RecombineChroma(image, originalContent);
+    }
+
     /// <summary>The result as the user sees it; the input result is disposed if replaced.</summary>
     public StyleTransferResult Finish(StyleTransferResult result)
     {

@@ -96,6 +96,35 @@ internal sealed class Lbfgs : IDisposable
         slot = value.DetachFromDisposeScope();
     }
 
+    /// <summary>Everything a later <see cref="Step"/> depends on, as copies the caller owns (for checkpoints):
+    /// the step count, the curvature pairs (S, Y, ρ) oldest first, the last gradient and step.</summary>
+    public OptimizerState Export()
+    {
+        var tensors = new Dictionary<string, Tensor>();
+        for (var i = 0; i < _pairs.Count; i++)
+        {
+            tensors[$"lbfgs.s.{i}"] = _pairs[i].S.clone().DetachFromDisposeScope();
+            tensors[$"lbfgs.y.{i}"] = _pairs[i].Y.clone().DetachFromDisposeScope();
+        }
+        if (_previousGradient is not null) tensors["lbfgs.previous_gradient"] = _previousGradient.clone().DetachFromDisposeScope();
+        if (_previousStep is not null) tensors["lbfgs.previous_step"] = _previousStep.clone().DetachFromDisposeScope();
+        return new OptimizerState(OptimizerKind.Lbfgs, _iteration, _pairs.Select(p => p.Rho).ToArray(), tensors);
+    }
+
+    /// <summary>Continues from an <see cref="Export"/>ed state (copied; the caller keeps its tensors).</summary>
+    public void Import(OptimizerState state)
+    {
+        if (state.Kind != OptimizerKind.Lbfgs) throw new NeuralStyleException($"the checkpoint holds {state.Kind} state, not L-BFGS");
+        Dispose();
+        _iteration = (int)state.Step;
+        for (var i = 0; i < state.Rhos.Length; i++)
+            _pairs.Add((Copy(state.Tensor($"lbfgs.s.{i}")), Copy(state.Tensor($"lbfgs.y.{i}")), state.Rhos[i]));
+        _previousGradient = state.Tensors.TryGetValue("lbfgs.previous_gradient", out var g) ? Copy(g) : null;
+        _previousStep = state.Tensors.TryGetValue("lbfgs.previous_step", out var p) ? Copy(p) : null;
+    }
+
+    private static Tensor Copy(Tensor t) => t.clone().DetachFromDisposeScope();
+
     public void Dispose()
     {
         foreach (var (s, y, _) in _pairs)
@@ -106,5 +135,7 @@ internal sealed class Lbfgs : IDisposable
         _pairs.Clear();
         _previousGradient?.Dispose();
         _previousStep?.Dispose();
+        _previousGradient = null;
+        _previousStep = null;
     }
 }

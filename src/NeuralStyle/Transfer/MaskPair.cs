@@ -25,11 +25,18 @@ public sealed record MaskPair(string MaskPath, string StylePath)
     /// </summary>
     public Tensor LoadMask(int width, int height)
     {
+        using var source = ImageSource.FromFile(MaskPath);
+        return LoadMask(source, width, height);
+    }
+
+    /// <summary>A mask from any image source, as <see cref="LoadMask(int, int)"/>.</summary>
+    public static Tensor LoadMask(ImageSource source, int width, int height)
+    {
         using var scope = torch.NewDisposeScope();
-        var rgb = ImageLoader.Load(MaskPath, width, height);
+        var rgb = source.Load(width, height);
         var mask = rgb.mean([1], keepdim: true);
         if (mask.max().item<float>() <= 0.5f)
-            throw new NeuralStyleException($"mask '{MaskPath}' has no white pixels, so its style would apply nowhere");
+            throw new NeuralStyleException($"mask '{source.Name}' has no white pixels, so its style would apply nowhere");
         return mask.MoveToOuterDisposeScope();
     }
 }

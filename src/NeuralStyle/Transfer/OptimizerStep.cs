@@ -35,22 +35,32 @@ internal abstract class OptimizerStep : IDisposable
         return (total.detach().MoveToOuterDisposeScope(), terms);
     }
 
+    /// <summary>The optimiser's full state (copies the caller owns), for a checkpoint.</summary>
+    public abstract OptimizerState Export();
+
+    /// <summary>Continues from a state <see cref="Export"/> gave (copied).</summary>
+    public abstract void Import(OptimizerState state);
+
     public abstract void Dispose();
 
     private sealed class AdamStep(ImageParameter image, StyleTransferObjective objective, double learningRate)
         : OptimizerStep(image, objective)
     {
-        private readonly optim.Optimizer _adam = torch.optim.Adam([image.Value], lr: learningRate);
+        private readonly AdamOptimizer _adam = new(image.Value, learningRate);
 
         public override LossBreakdown Take()
         {
-            _adam.zero_grad();
+            Image.Value.grad?.zero_();
             var (total, terms) = EvaluateWithGradient();
             total.Dispose();
-            _adam.step();
+            _adam.Step();
             Image.ClampToDisplayRange();
             return terms;
         }
+
+        public override OptimizerState Export() => _adam.Export();
+
+        public override void Import(OptimizerState state) => _adam.Import(state);
 
         public override void Dispose() => _adam.Dispose();
     }
@@ -68,6 +78,10 @@ internal abstract class OptimizerStep : IDisposable
             _lbfgs.Step();
             return terms;
         }
+
+        public override OptimizerState Export() => _lbfgs.Export();
+
+        public override void Import(OptimizerState state) => _lbfgs.Import(state);
 
         public override void Dispose() => _lbfgs.Dispose();
     }

@@ -22,7 +22,7 @@ internal static class ControlRuns
     public static Tensor Run(StyleTransferSettings settings, IReadOnlyList<string> styles, IReadOnlyList<double>? blend = null,
         string? content = null)
     {
-        var result = StyleTransferJob.Run(content ?? Photo, styles, settings, blend);
+        var result = StyleTransferSession.Stylize(settings, StyleTransferInputs.FromFiles(content ?? Photo, styles, settings, blend));
         return result.Image;
     }
 

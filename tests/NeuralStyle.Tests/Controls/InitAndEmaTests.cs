@@ -66,9 +66,10 @@ public sealed class InitAndEmaTests
         // --ema must return exactly their exponential moving average.
         var settings = Small(8) with { Optimizer = OptimizerKind.Adam, LearningRate = 0.02, SaveEvery = 1 };
         var iterates = new List<Tensor>();
-        var plain = StyleTransferJob.Run(Photo, [Starry], settings, snapshot: (_, image) => iterates.Add(image.clone().DetachFromDisposeScope())); // outlives the step's scope
-        iterates.Add(plain.Image);
-        using var averaged = StyleTransferJob.Run(Photo, [Starry], settings with { EmaDecay = 0.8 }).Image;
+        using (var plain = new StyleTransferSession(settings, StyleTransferInputs.FromFiles(Photo, [Starry], settings)))
+            while (plain.Step() is not null)
+                iterates.Add(plain.CurrentImage().DetachFromDisposeScope());
+        using var averaged = StyleTransferSession.Stylize(settings with { EmaDecay = 0.8 }, StyleTransferInputs.FromFiles(Photo, [Starry], settings)).Image;
 
         Assert.Equal(8, iterates.Count);
         using var expected = iterates[0].clone();

@@ -81,7 +81,7 @@ public sealed class MaskTests(ITestOutputHelper output) : IDisposable
     {
         var history = new LossHistory(); // records every step
         var reports = history.Reports;
-        StyleTransferJob.Run(Photo, styles, settings, progress: history).Dispose();
+        StyleTransferSession.Stylize(settings, StyleTransferInputs.FromFiles(Photo, styles, settings), progress: history).Dispose();
         return reports[0].Terms.Style;
     }
 

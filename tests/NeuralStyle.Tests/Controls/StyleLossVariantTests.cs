@@ -105,7 +105,7 @@ public sealed class StyleLossVariantTests(ITestOutputHelper output)
         var reports = history.Reports;
         // conv1…layer2 (64–128 channels): layer3/4's 256–512-channel square roots would make this test slow, not stronger.
         var settings = Small(15) with { StyleLoss = kind, StyleLayers = LayerWeights.Parse("conv1,layer1,layer2") };
-        var result = StyleTransferJob.Run(Photo, [Starry], settings, progress: history);
+        var result = StyleTransferSession.Stylize(settings, StyleTransferInputs.FromFiles(Photo, [Starry], settings), progress: history);
         result.Dispose();
         output.WriteLine($"{kind}: style {reports[0].Terms.Style:F4} → {reports[^1].Terms.Style:F4}");
         Assert.True(reports[^1].Terms.Style < 0.5 * reports[0].Terms.Style,

@@ -58,9 +58,9 @@ public class PrecisionRunTests
         var style = ImageLoader.Load(stylePath, size.Width, size.Height);
 
         var fp32Run = new LossHistory();
-        using var fp32Result = StyleTransferRunner.Run(fp32, settings, content, [(style, 1.0)], progress: fp32Run);
+        using var fp32Result = StyleTransferSession.Stylize(settings, Inputs(content, style), fp32Run, network: fp32);
         var bf16Run = new LossHistory();
-        using var bf16Result = StyleTransferRunner.Run(bf16, settings, content, [(style, 1.0)], progress: bf16Run);
+        using var bf16Result = StyleTransferSession.Stylize(settings, Inputs(content, style), bf16Run, network: bf16);
 
         var start = fp32Run.Reports[0].Terms.Total;
         var fp32Final = Score(fp32, settings, content, style, fp32Result.Image);
@@ -71,12 +71,15 @@ public class PrecisionRunTests
         Assert.True(gap < AllowedGap, $"bf16 result scores {gap:P1} worse than fp32's in fp32 ({bf16Final} vs {fp32Final})");
     }
 
+    private static StyleTransferInputs Inputs(Tensor content, Tensor style, Tensor? init = null) =>
+        new(ImageSource.FromTensor(content), [ImageSource.FromTensor(style)], init: init is null ? null : ImageSource.FromTensor(init));
+
     /// <summary>The fp32 loss of an image: the first report of a one-step run that starts from it.</summary>
     private static double Score(IFeatureNetwork network, StyleTransferSettings settings, Tensor content, Tensor style, Tensor image)
     {
         var history = new LossHistory();
-        var scoring = settings with { Iterations = 1, Init = new InitialImage(InitialImageKind.File, "a result") };
-        using (StyleTransferRunner.Run(network, scoring, content, [(style, 1.0)], image, progress: history)) { }
+        var scoring = settings with { Iterations = 1 };
+        using (StyleTransferSession.Stylize(scoring, Inputs(content, style, image), history, network: network)) { }
         return history.Reports[0].Terms.Total;
     }
 }

@@ -68,8 +68,8 @@ public class EndToEndFixtureTests
     {
         var history = new LossHistory(); // records every step
         var reports = history.Reports;
-        var result = StyleTransferJob.Run(SharedFiles.Image("tubingen.jpg"), [SharedFiles.Image("starry_night.jpg")], settings,
-            progress: history);
+        var result = StyleTransferSession.Stylize(settings,
+            StyleTransferInputs.FromFiles(SharedFiles.Image("tubingen.jpg"), [SharedFiles.Image("starry_night.jpg")], settings), progress: history);
         image = result.Image;
         return reports;
     }

@@ -45,8 +45,8 @@ public class MemoryEstimateTests
         var settings = Presets.ForModel(Presets.Gatys, "gatys", ModelSpec.Parse("resnet18")) with { Size = 8192, Iterations = 1 };
         var history = new LossHistory(); // records every step
         var reports = history.Reports;
-        var e = Assert.Throws<NeuralStyleException>(() => StyleTransferJob.Run(Path.Combine(examples, "chelsea.png"),
-            [Path.Combine(examples, "starry_night.jpg")], settings, progress: history));
+        var e = Assert.Throws<NeuralStyleException>(() => StyleTransferSession.Stylize(settings, StyleTransferInputs.FromFiles(Path.Combine(examples, "chelsea.png"),
+            [Path.Combine(examples, "starry_night.jpg")], settings), progress: history));
         Assert.Contains("GiB is available; use a smaller --size", e.Message);
         Assert.Empty(reports);
     }

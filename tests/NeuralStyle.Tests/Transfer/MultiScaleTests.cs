@@ -50,7 +50,7 @@ public class MultiScaleTests
         var history = new LossHistory(); // records every step
         var reports = history.Reports;
 
-        using var result = StyleTransferJob.Run(content, [style], settings, progress: history);
+        using var result = StyleTransferSession.Stylize(settings, StyleTransferInputs.FromFiles(content, [style], settings), progress: history);
 
         Assert.Equal(Enumerable.Range(1, 13), reports.Select(r => r.Step)); // 5 at 64 px, then 8 at 128 px
         Assert.All(reports, r => Assert.Equal(13, r.TotalSteps));
@@ -78,7 +78,7 @@ public class MultiScaleTests
         };
         var history = new LossHistory();
 
-        using var result = StyleTransferJob.Run(content, [style], settings, progress: history);
+        using var result = StyleTransferSession.Stylize(settings, StyleTransferInputs.FromFiles(content, [style], settings), progress: history);
 
         Assert.Equal(Enumerable.Range(1, 8), history.Reports.Select(r => r.Step));
         Assert.All(history.Reports, r => Assert.Equal(8, r.TotalSteps));

@@ -1,3 +1,4 @@
+using NeuralStyle.Imaging;
 using NeuralStyle.Losses;
 using NeuralStyle.Networks;
 using NeuralStyle.Bench;
@@ -74,7 +75,7 @@ public class SeedPresetTests
         var style = torch.rand(1, 3, 32, 32);
         var settings = Presets.Seed with { Size = 32, Iterations = 1 };
 
-        using var result = StyleTransferRunner.Run(network, settings, content, [(style, 1.0)]);
+        using var result = StyleTransferSession.Stylize(settings, new StyleTransferInputs(ImageSource.FromTensor(content), [ImageSource.FromTensor(style)]), network: network);
 
         // Adam's first step moves every value by lr·g/(|g|+ε) ≈ ±0.003 in the space being optimised.
         // In the normalised space that is ±0.003·std per pixel value, not ±0.003.

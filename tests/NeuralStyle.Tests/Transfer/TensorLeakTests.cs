@@ -1,3 +1,4 @@
+using NeuralStyle.Imaging;
 using NeuralStyle.Bench;
 using NeuralStyle.Networks;
 using NeuralStyle.Transfer;
@@ -31,13 +32,13 @@ public class TensorLeakTests
         using var style = torch.rand(1, 3, height, width);
         var settings = Presets.Gatys with
         {
-            Model = ModelSpec.Vgg19, Size = 32, Iterations = 300, Optimizer = optimizer, TvWeight = 0.1,
+            Model = ModelSpec.Vgg19, Size = Math.Max(height, width), Iterations = 300, Optimizer = optimizer, TvWeight = 0.1,
             LearningRate = Presets.DefaultLearningRate(optimizer, Presets.Gatys.Space),
             StyleLayers = LayerWeights.Parse("relu1_1,relu2_1,relu3_1"), ContentLayer = "relu3_2",
         };
 
         var before = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
-        using (var result = StyleTransferRunner.Run(network, settings, content, [(style, 1.0)]))
+        using (var result = StyleTransferSession.Stylize(settings, new StyleTransferInputs(ImageSource.FromTensor(content), [ImageSource.FromTensor(style)]), network: network))
             Assert.Equal(300, result.StepsCompleted);
         var after = DisposeScopeManager.Statistics.ThreadTotalLiveCount;
 
