@@ -66,6 +66,7 @@ public static class CliErrors
     /// <summary>The one-line message for errors caused by input or environment, else null (a bug).</summary>
     public static string? UserMessage(Exception e) => e switch
     {
+        SettingException setting => SettingFlags.Rewrite(setting),
         NeuralStyleException => e.Message,
         AggregateException { InnerExceptions.Count: 1 } a => UserMessage(a.InnerException!),
         UnauthorizedAccessException or IOException => e.Message,

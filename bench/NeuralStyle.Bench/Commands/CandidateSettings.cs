@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Globalization;
 using System.Text.RegularExpressions;
+using NeuralStyle.Cli;
 using NeuralStyle.Cli.Commands;
 using NeuralStyle.Transfer;
 
@@ -45,7 +46,7 @@ internal static partial class CandidateSettings
         }
         catch (NeuralStyleException e)
         {
-            throw new NeuralStyleException($"--candidate {name}: {e.Message}");
+            throw new NeuralStyleException($"--candidate {name}: {(e is SettingException setting ? SettingFlags.Rewrite(setting) : e.Message)}");
         }
         return new QualityCandidate(name, options, settings, StylizeOptions.Describe(settings));
     }

@@ -73,60 +73,46 @@ internal sealed class StylizeOptions
             command.Options.Add(option);
     }
 
-    /// <param name="notice">Receives a one-line notice when --model auto falls back to the bundled ResNet18.</param>
+    /// <summary>The options as overrides of the preset, resolved and validated by the library
+    /// (<see cref="SettingsResolver"/>); its errors name settings, which <see cref="SettingFlags"/> turns into these flags.</summary>
+    /// <param name="notice">Receives a one-line notice when --model auto falls back to the bundled VGG19 layers.</param>
     public StyleTransferSettings ToSettings(ParseResult parsed, Action<string> notice)
     {
-        var presetName = parsed.GetValue(Preset)!;
-        var weights = parsed.GetValue(Weights);
-        var model = ModelSpec.Parse(parsed.GetValue(Model) ?? "auto").Resolve(weights, null, out var fellBack);
-        if (fellBack)
-            notice($"no full VGG19 weights found, using the bundled VGG19 layers to conv3_4 ({model}); for the full network run 'neural-style models download vgg19' or pass --weights PATH");
-        var preset = Presets.ForModel(Presets.Get(presetName), presetName, model);
-        if (model.Family == ModelFamily.Onnx && (parsed.GetValue(StyleLayers) is null || parsed.GetValue(ContentLayer) is null)
-            && Onnx.OnnxModelFile.Load(model.OnnxPath!) is not null) // a file that is no ONNX model is the first thing to say
-            throw new NeuralStyleException(
-                $"--model {model} needs --style-layers and --content-layer (list its tensors with 'neural-style models inspect {model.OnnxPath}')");
-        var optimizer = parsed.GetValue(Optimizer) is { } o ? ParseOptimizer(o) : preset.Optimizer;
         var scaleIterations = parsed.GetValue(ScaleIterations) is { } steps ? NumberList.Counts("--scale-iterations", steps) : null;
-        var settings = preset with
+        var overrides = new SettingOverrides
         {
-            Size = parsed.GetValue(Size) ?? preset.Size,
-            StyleScales = parsed.GetValue(StyleScale) is { } scales
-                ? NumberList.PerStyle("--style-scale", NumberList.Parse("--style-scale", scales), StyleCount(parsed))
-                : preset.StyleScales,
-            Iterations = parsed.GetValue(Iterations) ?? preset.Iterations,
-            Optimizer = optimizer,
-            // A preset's learning rate belongs to its optimiser; switching optimiser switches default.
-            LearningRate = parsed.GetValue(LearningRate)
-                ?? (optimizer == preset.Optimizer ? preset.LearningRate : Presets.DefaultLearningRate(optimizer, preset.Space)),
-            ContentWeight = parsed.GetValue(ContentWeight) ?? preset.ContentWeight,
-            StyleWeight = parsed.GetValue(StyleWeight) ?? preset.StyleWeight,
-            TvWeight = parsed.GetValue(TvWeight) ?? preset.TvWeight,
-            StyleLayers = parsed.GetValue(StyleLayers) is { } layers ? LayerWeights.Parse(layers) : preset.StyleLayers,
-            ContentLayer = parsed.GetValue(ContentLayer) ?? preset.ContentLayer,
-            Pooling = parsed.GetValue(Pooling) is { } p ? ParsePooling(p) : preset.Pooling,
-            Init = parsed.GetValue(Init) is { } init ? InitialImage.Parse(init) : preset.Init,
-            Seed = parsed.GetValue(Seed) ?? preset.Seed,
-            SaveEvery = parsed.GetValue(SaveEvery) ?? preset.SaveEvery,
-            WeightsPath = weights ?? preset.WeightsPath,
-            Threads = parsed.GetValue(Threads) ?? preset.Threads,
-            LbfgsHistory = parsed.GetValue(LbfgsHistory) ?? preset.LbfgsHistory,
-            Scales = parsed.GetValue(Scales) is { } scaleText ? ParseScales(scaleText) : scaleIterations?.Count ?? preset.Scales,
-            // A preset's own schedule gives way when --scales or --iterations ask for something else.
-            ScaleIterations = scaleIterations
-                ?? (parsed.GetValue(Scales) is null && parsed.GetValue(Iterations) is null ? preset.ScaleIterations : null),
-            ActivationSmoothing = parsed.GetValue(ActivationSmoothing) ?? preset.ActivationSmoothing,
-            StyleLoss = parsed.GetValue(StyleLoss) is { } loss ? ParseStyleLoss(loss) : preset.StyleLoss,
-            EmaDecay = parsed.GetValue(Ema) ?? preset.EmaDecay,
-            StyleTrim = parsed.GetValue(StyleTrim) ?? preset.StyleTrim,
-            StyleOctaves = parsed.GetValue(StyleOctaves) ?? preset.StyleOctaves,
-            ContentOctave = parsed.GetValue(ContentOctave) ?? preset.ContentOctave,
-            MaskPairs = parsed.GetValue(MaskPairs) is { Length: > 0 } pairs ? pairs.Select(MaskPair.Parse).ToList() : preset.MaskPairs,
-            PreserveColor = parsed.GetValue(PreserveColor) is { } color ? ParseColor(color) : preset.PreserveColor,
-            Precision = parsed.GetValue(Precision) is { } precision ? PrecisionChoice.Parse(precision) : preset.Precision,
+            Preset = parsed.GetValue(Preset)!,
+            Model = ModelSpec.Parse(parsed.GetValue(Model) ?? "auto"),
+            WeightsPath = parsed.GetValue(Weights),
+            Size = parsed.GetValue(Size),
+            StyleScales = parsed.GetValue(StyleScale) is { } scales ? NumberList.Parse("--style-scale", scales) : null,
+            Iterations = parsed.GetValue(Iterations),
+            Optimizer = parsed.GetValue(Optimizer) is { } o ? ParseOptimizer(o) : null,
+            LearningRate = parsed.GetValue(LearningRate),
+            ContentWeight = parsed.GetValue(ContentWeight),
+            StyleWeight = parsed.GetValue(StyleWeight),
+            TvWeight = parsed.GetValue(TvWeight),
+            StyleLayers = parsed.GetValue(StyleLayers) is { } layers ? LayerWeights.Parse(layers) : null,
+            ContentLayer = parsed.GetValue(ContentLayer),
+            Pooling = parsed.GetValue(Pooling) is { } p ? ParsePooling(p) : null,
+            Init = parsed.GetValue(Init) is { } init ? InitialImage.Parse(init) : null,
+            Seed = parsed.GetValue(Seed),
+            SaveEvery = parsed.GetValue(SaveEvery),
+            Threads = parsed.GetValue(Threads),
+            LbfgsHistory = parsed.GetValue(LbfgsHistory),
+            Scales = parsed.GetValue(Scales) is { } scaleText ? ParseScales(scaleText) : null,
+            ScaleIterations = scaleIterations,
+            ActivationSmoothing = parsed.GetValue(ActivationSmoothing),
+            StyleLoss = parsed.GetValue(StyleLoss) is { } loss ? ParseStyleLoss(loss) : null,
+            EmaDecay = parsed.GetValue(Ema),
+            StyleTrim = parsed.GetValue(StyleTrim),
+            StyleOctaves = parsed.GetValue(StyleOctaves),
+            ContentOctave = parsed.GetValue(ContentOctave),
+            MaskPairs = parsed.GetValue(MaskPairs) is { Length: > 0 } pairs ? pairs.Select(MaskPair.Parse).ToList() : null,
+            PreserveColor = parsed.GetValue(PreserveColor) is { } color ? ParseColor(color) : null,
+            Precision = parsed.GetValue(Precision) is { } precision ? PrecisionChoice.Parse(precision) : null,
         };
-        settings.Validate();
-        return settings;
+        return SettingsResolver.Resolve(overrides, StyleCount(parsed), notice);
     }
 
     private int StyleCount(ParseResult parsed) => parsed.GetValue(Style)?.Length ?? 1;

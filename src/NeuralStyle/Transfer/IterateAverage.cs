@@ -15,7 +15,7 @@ public sealed class IterateAverage : IDisposable
 
     public IterateAverage(double decay)
     {
-        if (!(decay is >= 0 and < 1)) throw new NeuralStyleException("--ema must be in [0, 1), e.g. 0.9");
+        if (!(decay is >= 0 and < 1)) throw new SettingException(nameof(StyleTransferSettings.EmaDecay), "must be in [0, 1), e.g. 0.9");
         _decay = decay;
     }
 

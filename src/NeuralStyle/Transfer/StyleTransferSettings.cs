@@ -71,35 +71,35 @@ public sealed record StyleTransferSettings
     /// <summary>Every layer the loss reads, style and content.</summary>
     public IReadOnlyList<string> UsedLayers => StyleLayers.Select(l => l.Layer).Append(ContentLayer).Distinct().ToList();
 
-    /// <summary>Rejects values no run can use, with one message naming the option.</summary>
+    /// <summary>Rejects values no run can use, with one message naming the setting (<see cref="SettingException"/>).</summary>
     public void Validate()
     {
-        Require(Size is >= 16 and <= 8192, "--size must be between 16 and 8192 pixels");
-        Require(StyleScale is > 0 and <= 8 && double.IsFinite(StyleScale), "--style-scale must be in (0, 8]");
-        Require(StyleScales is null || StyleScales.All(f => f is > 0 and <= 8 && double.IsFinite(f)), "--style-scale values must be in (0, 8]");
-        Require(Iterations >= 0, "--iterations must be ≥ 0");
-        Require(LearningRate > 0 && double.IsFinite(LearningRate), "--learning-rate must be a positive number");
-        Require(ContentWeight >= 0 && double.IsFinite(ContentWeight), "--content-weight must be a finite number ≥ 0");
-        Require(StyleWeight >= 0 && double.IsFinite(StyleWeight), "--style-weight must be a finite number ≥ 0");
-        Require(TvWeight >= 0 && double.IsFinite(TvWeight), "--tv-weight must be a finite number ≥ 0");
-        Require(StyleLayers.Count > 0, "--style-layers must name at least one layer");
-        Require(ContentLayer.Length > 0, "--content-layer must name a layer");
-        Require(EmaDecay is >= 0 and < 1, "--ema must be in [0, 1), e.g. 0.9");
-        Require(SaveEvery >= 0, "--save-every must be ≥ 0");
-        Require(StyleTrim is >= 0 and <= 0.25, "--style-trim must be between 0 and 0.25 (a fraction of each side)");
-        Require(StyleOctaves is >= 1 and <= 4, "--style-octaves must be between 1 and 4");
-        Require(ContentOctave is >= 0 and <= 3, "--content-octave must be between 0 and 3");
-        Require(Scales is >= ScalePyramid.Automatic and <= ScalePyramid.MaximumScales, $"--scales must be auto or between 1 and {ScalePyramid.MaximumScales}");
+        Require(Size is >= 16 and <= 8192, "Size", "must be between 16 and 8192 pixels");
+        Require(StyleScale is > 0 and <= 8 && double.IsFinite(StyleScale), "StyleScale", "must be in (0, 8]");
+        Require(StyleScales is null || StyleScales.All(f => f is > 0 and <= 8 && double.IsFinite(f)), "StyleScales", "values must be in (0, 8]");
+        Require(Iterations >= 0, "Iterations", "must be ≥ 0");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), "LearningRate", "must be a positive number");
+        Require(ContentWeight >= 0 && double.IsFinite(ContentWeight), "ContentWeight", "must be a finite number ≥ 0");
+        Require(StyleWeight >= 0 && double.IsFinite(StyleWeight), "StyleWeight", "must be a finite number ≥ 0");
+        Require(TvWeight >= 0 && double.IsFinite(TvWeight), "TvWeight", "must be a finite number ≥ 0");
+        Require(StyleLayers.Count > 0, "StyleLayers", "must name at least one layer");
+        Require(ContentLayer.Length > 0, "ContentLayer", "must name a layer");
+        Require(EmaDecay is >= 0 and < 1, "EmaDecay", "must be in [0, 1), e.g. 0.9");
+        Require(SaveEvery >= 0, "SaveEvery", "must be ≥ 0");
+        Require(StyleTrim is >= 0 and <= 0.25, "StyleTrim", "must be between 0 and 0.25 (a fraction of each side)");
+        Require(StyleOctaves is >= 1 and <= 4, "StyleOctaves", "must be between 1 and 4");
+        Require(ContentOctave is >= 0 and <= 3, "ContentOctave", "must be between 0 and 3");
+        Require(Scales is >= ScalePyramid.Automatic and <= ScalePyramid.MaximumScales, "Scales", $"must be auto or between 1 and {ScalePyramid.MaximumScales}");
         var scales = ScalePyramid.Requested(Size, Scales);
         Require(ScaleIterations is null || ScaleIterations.Count == scales,
-            $"--scale-iterations needs one step count per scale ({scales} with --scales {(Scales == ScalePyramid.Automatic ? "auto" : Scales)})");
-        Require(ScaleIterations is null || ScaleIterations.All(n => n >= 0), "--scale-iterations values must be ≥ 0");
-        Require(LbfgsHistory is >= 1 and <= 1000, "--lbfgs-history must be between 1 and 1000");
-        Require(Threads >= 0 && Threads <= MaxThreads, $"--threads must be between 0 (one per core) and {MaxThreads} (4 per core, at most 256)");
+            "ScaleIterations", $"needs one step count per scale ({scales} with Scales {(Scales == ScalePyramid.Automatic ? "auto" : Scales)})");
+        Require(ScaleIterations is null || ScaleIterations.All(n => n >= 0), "ScaleIterations", "values must be ≥ 0");
+        Require(LbfgsHistory is >= 1 and <= 1000, "LbfgsHistory", "must be between 1 and 1000");
+        Require(Threads >= 0 && Threads <= MaxThreads, "Threads", $"must be between 0 (one per core) and {MaxThreads} (4 per core, at most 256)");
     }
 
-    private static void Require(bool condition, string message)
+    private static void Require(bool condition, string setting, string detail)
     {
-        if (!condition) throw new NeuralStyleException(message);
+        if (!condition) throw new SettingException(setting, detail);
     }
 }

@@ -82,7 +82,7 @@ public sealed class InitAndEmaTests
     [Fact]
     public void EmaOutsideZeroToOneIsRejected()
     {
-        var error = Assert.Throws<NeuralStyleException>(() => (Small() with { EmaDecay = 1 }).Validate());
-        Assert.Contains("--ema", error.Message);
+        var error = Assert.Throws<SettingException>(() => (Small() with { EmaDecay = 1 }).Validate());
+        Assert.StartsWith("EmaDecay must be in [0, 1)", error.Message);
     }
 }

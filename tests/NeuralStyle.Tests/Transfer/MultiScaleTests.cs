@@ -33,8 +33,8 @@ public class MultiScaleTests
         // 150 px: the 38 px scale is not made, and its 5 steps go with it.
         Assert.Equal([(75, 6), (150, 7)], ScalePyramid.Plan(settings with { Size = 150 }));
         Assert.Equal([(256, 27), (512, 40)], ScalePyramid.Plan(settings with { Scales = 2, ScaleIterations = null, Iterations = 40 }));
-        var mismatch = Assert.Throws<NeuralStyleException>(() => (settings with { Scales = 2 }).Validate());
-        Assert.Contains("--scale-iterations needs one step count per scale", mismatch.Message);
+        var mismatch = Assert.Throws<SettingException>(() => (settings with { Scales = 2 }).Validate());
+        Assert.Contains("ScaleIterations needs one step count per scale", mismatch.Message);
     }
 
     [Fact]
