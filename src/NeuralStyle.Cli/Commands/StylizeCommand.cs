@@ -38,9 +38,14 @@ public static class StylizeCommand
         var styles = parsed.GetValue(options.Style)!;
         var blend = options.BlendWeights(parsed);
 
+        var checkpoint = parsed.GetValue(options.Checkpoint);
+        var checkpointEvery = parsed.GetValue(options.CheckpointEvery);
+        if (checkpointEvery is not null && checkpoint is null) throw new NeuralStyleException("--checkpoint-every needs --checkpoint FILE");
+        if (checkpointEvery is < 0) throw new NeuralStyleException("--checkpoint-every must be ≥ 0");
+
         // Fail now, not after minutes of optimisation, and never write over anything the user did not name as an output.
         var inputs = Inputs(settings, content, styles);
-        OutputPlan.Check(inputs, Outputs(settings, output, sheetPath, plotPath, logPath));
+        OutputPlan.Check(inputs, Outputs(settings, output, sheetPath, plotPath, logPath, checkpoint));
         // Every image input must also decode (its header: cheap) before the header line says what will run.
         foreach (var image in inputs.Where(i => !NotImages.Contains(i.Role))) ImageLoader.ReadSize(image.Path);
 
@@ -51,43 +56,10 @@ public static class StylizeCommand
         foreach (var notice in notices) Console.WriteLine($"neural-style: {notice}");
         Console.WriteLine($"neural-style: {StylizeOptions.Describe(settings)}");
 
-        // A signal before the first step ends the process at once (nothing to save); after it, the run
-        // stops after its current step and saves the image so far (see Signals).
-        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation, Signals.Token);
-        var firstStep = new Progress(() =>
-        {
-            Signals.StopNotice = "stopping after this step, then saving the image so far";
-            Signals.Graceful = true;
-        });
-        StyleTransferResult Work(IProgress<IterationReport> screen)
-        {
-            using var session = new StyleTransferSession(settings, StyleTransferInputs.FromFiles(content, styles, settings, blend));
-            var progress = new ProgressFanOut<IterationReport>(firstStep, screen, log, history);
-            var lastScaleSteps = session.Plan[^1].Iterations;
-            while (!stop.Token.IsCancellationRequested && session.Step() is { } report)
-            {
-                progress.Report(report);
-                // --save-every: intermediate images of the finest scale (the last step's is the output itself).
-                if (settings.SaveEvery > 0 && report.Scale == report.Scales - 1 && report.ScaleStep % settings.SaveEvery == 0 && report.ScaleStep < lastScaleSteps)
-                {
-                    using var image = session.CurrentImage();
-                    ImageSaver.Save(image, OutputTarget.ForStep(output, report.ScaleStep));
-                }
-            }
-            return session.Result();
-        }
-
-        using var result = Console.IsOutputRedirected || Console.IsErrorRedirected
-            ? Work(new PlainProgress(Console.Out))
-            : LiveProgress.Show(settings.Iterations, Work);
-
-        if (result.Cancelled && result.StepsCompleted == 0)
-        {
-            // Nothing was made: the start image must not replace an earlier result.
-            Console.Error.WriteLine("neural-style: interrupted before the first step; nothing was written");
-            return Signals.ExitCode;
-        }
-        ImageSaver.Save(result.Image, output);
+        var loop = new SessionLoop(output, checkpoint, checkpointEvery ?? SessionLoop.DefaultCheckpointEvery);
+        using var result = loop.Run(() => new StyleTransferSession(settings, StyleTransferInputs.FromFiles(content, styles, settings, blend)),
+            settings.Iterations, cancellation, log, history);
+        if (result is null) return Signals.ExitCode;
         if (!result.Cancelled) Console.WriteLine($"wrote {output}");
         if (sheetPath is not null)
         {
@@ -100,12 +72,7 @@ public static class StylizeCommand
             Console.WriteLine($"wrote {plotPath}");
         }
         log?.Keep();
-        if (result.Cancelled)
-        {
-            Console.Error.WriteLine($"neural-style: interrupted after {result.StepsCompleted} steps; saved the image so far to {output}");
-            return Signals.ExitCode;
-        }
-        return 0;
+        return loop.Finish(result);
     }
 
     /// <summary>The roles in <see cref="Inputs"/> that are not images.</summary>
@@ -128,9 +95,10 @@ public static class StylizeCommand
     }
 
     /// <summary>Every file the run may write, as the user named them (and the --save-every images that follow from -o).</summary>
-    private static List<PlannedOutput> Outputs(StyleTransferSettings settings, string output, string? sheet, string? plot, string? log)
+    private static List<PlannedOutput> Outputs(StyleTransferSettings settings, string output, string? sheet, string? plot, string? log, string? checkpoint)
     {
         var outputs = new List<PlannedOutput> { new("-o", output, OutputKind.Image) };
+        if (checkpoint is not null) outputs.Add(new PlannedOutput("--checkpoint", checkpoint, OutputKind.Any));
         if (sheet is not null) outputs.Add(new PlannedOutput("--contact-sheet", sheet, OutputKind.Png));
         if (plot is not null) outputs.Add(new PlannedOutput("--plot-losses", plot, OutputKind.Png));
         if (log is not null) outputs.Add(new PlannedOutput("--log-json", log, OutputKind.Any));
@@ -141,17 +109,5 @@ public static class StylizeCommand
                 .Select(step => new PlannedOutput($"--save-every image", step, OutputKind.Image)));
         }
         return outputs;
-    }
-
-    private sealed class Progress(Action first) : IProgress<IterationReport>
-    {
-        private bool _seen;
-
-        public void Report(IterationReport value)
-        {
-            if (_seen) return;
-            _seen = true;
-            first();
-        }
     }
 }

@@ -48,6 +48,8 @@ internal sealed class StylizeOptions
     public readonly Option<string?> Scales = new("--scales") { Description = "Coarse-to-fine: optimise at N sizes, each twice the previous, ending at --size; auto (the resnet18 default) = from 256–511 px up, 1 = --size only (the VGG default)." };
     public readonly Option<string?> ScaleIterations = new("--scale-iterations") { Description = "Steps at each scale, coarsest first, e.g. 300,150,60 (implies --scales with that many; default: two thirds of --iterations at each coarse scale, all of them at the finest)." };
     public readonly Option<int?> LbfgsHistory = new("--lbfgs-history") { Description = "Curvature pairs L-BFGS keeps (default 100); each costs two image-sized vectors, so lower it for very large images." };
+    public readonly Option<string?> Checkpoint = new("--checkpoint") { Description = "Keep a checkpoint of the run in this file (every --checkpoint-every steps, and when interrupted); 'neural-style resume FILE' continues it." };
+    public readonly Option<int?> CheckpointEvery = new("--checkpoint-every") { Description = $"Steps between checkpoints (default {SessionLoop.DefaultCheckpointEvery}; 0 = only when interrupted). Needs --checkpoint." };
     public readonly Option<string?> LogJson = new("--log-json") { Description = "Write one JSON object per step (step, content, style, tv, total, seconds)." };
 
     public StylizeOptions()
@@ -68,7 +70,7 @@ internal sealed class StylizeOptions
         foreach (var option in new Option[]
                  {
                      Output, Preset, Size, StyleScale, StyleBlend, Iterations, Optimizer, LearningRate, ContentWeight, StyleWeight,
-                     TvWeight, StyleLayers, ContentLayer, Pooling, Init, Seed, SaveEvery, Model, Weights, Threads, ActivationSmoothing, Precision, Scales, ScaleIterations, LbfgsHistory, PreserveColor, StyleLoss, StyleTrim, StyleOctaves, ContentOctave, Ema, MaskPairs, ContactSheet, PlotLosses, LogJson,
+                     TvWeight, StyleLayers, ContentLayer, Pooling, Init, Seed, SaveEvery, Model, Weights, Threads, ActivationSmoothing, Precision, Scales, ScaleIterations, LbfgsHistory, PreserveColor, StyleLoss, StyleTrim, StyleOctaves, ContentOctave, Ema, MaskPairs, ContactSheet, PlotLosses, LogJson, Checkpoint, CheckpointEvery,
                  })
             command.Options.Add(option);
     }
