@@ -29,6 +29,7 @@ public static class BenchCommand
         foreach (var o in new Option[] { model, precision, sizes, threads, optimizer, iterations, warmup, weights, content, style, saveImages }.Concat(layers.All)) command.Options.Add(o);
         command.Subcommands.Add(BenchScalesCommand.Create());
         command.Subcommands.Add(BenchQualityCommand.Create());
+        command.Subcommands.Add(BenchSessionCommand.Create());
         command.SetAction(parsed =>
         {
             var kind = StylizeOptions.ParseOptimizer(parsed.GetValue(optimizer)!);

@@ -164,3 +164,33 @@ public class SessionTests
         public void Report(IterationReport value) => report(value);
     }
 }
+
+/// <summary>The README's C# example, as written there but at 64 px and 3 steps, with the files in a folder of
+/// its own (named by full path: the working directory is process-wide and tests run in parallel).</summary>
+public class ReadmeExampleTests
+{
+    [Fact]
+    public async Task TheReadmeExampleRuns()
+    {
+        using var folder = new Support.TempFolder();
+        File.Copy(Photo, folder.File("photo.jpg"));
+        File.Copy(Starry, folder.File("painting.jpg"));
+
+        var settings = SettingsResolver.Resolve(new SettingOverrides { Model = ModelSpec.ResNet18, Size = 64, Iterations = 3 });
+        using var session = new StyleTransferSession(settings, new StyleTransferInputs(
+            ImageSource.FromFile(folder.File("photo.jpg")), [ImageSource.FromBytes(File.ReadAllBytes(folder.File("painting.jpg")), "painting")]));
+        var progress = new Progress<IterationReport>(r =>
+            Console.WriteLine($"{r.Step}/{r.TotalSteps} scale {r.Scale + 1}/{r.Scales} ({r.Side} px) loss {r.Terms.Total:F3}"));
+        var run = session.RunAsync(progress, CancellationToken.None);
+        while (!run.IsCompleted)
+        {
+            await Task.WhenAny(run, Task.Delay(1000));
+            File.WriteAllBytes(folder.File("preview.jpg"), session.EncodeCurrentImage(ImageFormat.Jpeg)); // once a second
+        }
+        using var result = await run;
+        ImageSaver.Save(result.Image, folder.File("result.png"));
+
+        Assert.True(File.Exists(folder.File("result.png")));
+        Assert.True(File.Exists(folder.File("preview.jpg")));
+    }
+}
