@@ -29,7 +29,7 @@ public sealed class GaussianStyleLoss : IStyleTerm
     public GaussianStyleLoss(StyleLossKind kind, string layer, double weight, Tensor targetMean, Tensor targetCovariance,
         bool activationSmoothing = false)
     {
-        if (kind == StyleLossKind.Gram) throw new ArgumentException("Gram terms are StyleLayerLoss", nameof(kind));
+        if (kind == StyleLossKind.Gram) throw new ArgumentException("Gram terms are GramStyleLoss", nameof(kind));
         _kind = kind;
         Layer = layer;
         Weight = weight;

@@ -22,7 +22,7 @@ public sealed class MaskedGramLoss : IStyleTerm
     /// <param name="layerHeight">Height of this layer's feature map for the content image (the masks are
     /// resampled to it, by area averaging, so a mask edge becomes a soft edge a cell wide).</param>
     /// <param name="regions">Masks [1,1,H,W] at the content size, each with the painting's Gram target at
-    /// this layer (as <see cref="StyleLayerLoss.Gram"/> computes it); both copied.</param>
+    /// this layer (as <see cref="GramStyleLoss.Gram"/> computes it); both copied.</param>
     public MaskedGramLoss(string layer, double weight, long layerHeight, long layerWidth,
         IReadOnlyList<(Tensor Mask, Tensor TargetGram)> regions, LossNormalization normalization)
     {

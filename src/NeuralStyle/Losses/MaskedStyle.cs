@@ -34,7 +34,7 @@ internal static class MaskedStyle
             var shape = contentFeatures[layer].shape;
             var pairs = new List<(Tensor, Tensor)> { (background, blendedStyle[layer][0]) };
             for (var k = 0; k < regions.Count; k++)
-                pairs.Add((regions[k].Mask, StyleLayerLoss.Gram(regionGrams[k][layer], normalization)));
+                pairs.Add((regions[k].Mask, GramStyleLoss.Gram(regionGrams[k][layer], normalization)));
             terms.Add(new MaskedGramLoss(layer, weight, shape[^2], shape[^1], pairs, normalization));
         }
         return terms;

@@ -9,13 +9,13 @@ public static class StyleTerms
     /// blending several paintings is a weighted sum of each.</summary>
     public static Tensor[] Statistics(StyleLossKind kind, Tensor features, LossNormalization normalization, bool activationSmoothing)
     {
-        if (kind == StyleLossKind.Gram) return [StyleLayerLoss.Gram(features, normalization, activationSmoothing)];
+        if (kind == StyleLossKind.Gram) return [GramStyleLoss.Gram(features, normalization, activationSmoothing)];
         var (mean, covariance) = GaussianStyleLoss.Statistics(features, activationSmoothing);
         return [mean, covariance];
     }
 
     public static IStyleTerm Create(StyleLossKind kind, string layer, double weight, Tensor[] statistics,
         LossNormalization normalization, bool activationSmoothing) => kind == StyleLossKind.Gram
-        ? new StyleLayerLoss(layer, weight, statistics[0], normalization, activationSmoothing)
+        ? new GramStyleLoss(layer, weight, statistics[0], normalization, activationSmoothing)
         : new GaussianStyleLoss(kind, layer, weight, statistics[0], statistics[1], activationSmoothing);
 }

@@ -8,7 +8,7 @@ namespace NeuralStyle.Reports;
 
 /// <summary>A result judged by one fixed network: the relative error of each style layer's Gram matrix
 /// against the painting's, and of the content layer's features against the photo's.</summary>
-/// <param name="StyleLayers">Per style layer ‖G−A‖²/‖A‖² (<see cref="StyleLayerLoss"/>, scale-free, weight 1).</param>
+/// <param name="StyleLayers">Per style layer ‖G−A‖²/‖A‖² (<see cref="GramStyleLoss"/>, scale-free, weight 1).</param>
 /// <param name="Content">‖F−P‖²/‖P‖² at <paramref name="ContentLayer"/> (<see cref="ContentLoss"/>, scale-free).</param>
 public sealed record QualityScore(string Network, IReadOnlyList<(string Layer, double Error)> StyleLayers, string ContentLayer, double Content)
 {
@@ -68,7 +68,7 @@ public sealed class QualityScorer : IDisposable
         var paintingFeatures = _network.Extract(_network.Normalize(painting), StyleLayers);
         var style = StyleLayers.Select(layer =>
         {
-            using var loss = new StyleLayerLoss(layer, 1.0, StyleLayerLoss.Gram(paintingFeatures[layer], relative), relative);
+            using var loss = new GramStyleLoss(layer, 1.0, GramStyleLoss.Gram(paintingFeatures[layer], relative), relative);
             return (layer, (double)loss.Evaluate(features[layer]).item<float>());
         }).ToList();
         using var content = new ContentLoss(ContentLayer, photoFeatures[ContentLayer], relative);

@@ -25,13 +25,4 @@ public static class NumberList
             ? value
             : throw new NeuralStyleException($"{option}: '{part}' in '{text}' is not a whole number ≥ 0"))
         .ToList();
-
-    /// <summary>One value per style: a single value is repeated for every style, a list must have one per style.</summary>
-    public static IReadOnlyList<double> PerStyle(string option, IReadOnlyList<double> values, int styles)
-    {
-        if (values.Count == 1) return Enumerable.Repeat(values[0], styles).ToList();
-        if (values.Count != styles)
-            throw new NeuralStyleException($"{option}: {values.Count} values for {styles} style images (give one, or one per style)");
-        return values;
-    }
 }

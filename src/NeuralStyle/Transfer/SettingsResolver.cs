@@ -67,7 +67,9 @@ public static class SettingsResolver
         var settings = preset with
         {
             Size = o.Size ?? preset.Size,
-            StyleScales = o.StyleScales is { } scales ? PerStyle(scales, styleCount) : preset.StyleScales,
+            // One value scales every painting (StyleScale); several give one per painting (StyleScales).
+            StyleScale = o.StyleScales is [var only] ? only : preset.StyleScale,
+            StyleScales = o.StyleScales is { Count: > 1 } scales ? PerStyle(scales, styleCount) : preset.StyleScales,
             Iterations = o.Iterations ?? preset.Iterations,
             Optimizer = optimizer,
             // A preset's learning rate belongs to its optimiser; switching optimiser switches default.
@@ -104,7 +106,6 @@ public static class SettingsResolver
 
     private static IReadOnlyList<double> PerStyle(IReadOnlyList<double> values, int styles)
     {
-        if (values.Count == 1) return Enumerable.Repeat(values[0], styles).ToList();
         if (values.Count != styles)
             throw new SettingException(nameof(StyleTransferSettings.StyleScales), $"has {values.Count} values for {styles} style images (give one, or one per style)");
         return values;

@@ -43,7 +43,7 @@ public sealed class StyleBlendTests(ITestOutputHelper output)
     {
         private static readonly string[] Layers = ["conv1", "layer1", "layer2"];
         private readonly IFeatureNetwork _network = FeatureNetworks.Create(ModelSpec.ResNet18, null, Layers, PoolingKind.Max);
-        private readonly List<StyleLayerLoss> _losses = new();
+        private readonly List<GramStyleLoss> _losses = new();
 
         public StyleDistance(string painting)
         {
@@ -53,7 +53,7 @@ public sealed class StyleBlendTests(ITestOutputHelper output)
             var style = ImageLoader.Load(painting, RoundTo32(size.Width), RoundTo32(size.Height));
             var features = _network.Extract(_network.Normalize(style), Layers);
             foreach (var layer in Layers)
-                _losses.Add(new StyleLayerLoss(layer, 1, StyleLayerLoss.Gram(features[layer], LossNormalization.ScaleFree), LossNormalization.ScaleFree));
+                _losses.Add(new GramStyleLoss(layer, 1, GramStyleLoss.Gram(features[layer], LossNormalization.ScaleFree), LossNormalization.ScaleFree));
         }
 
         public double Of(Tensor image)

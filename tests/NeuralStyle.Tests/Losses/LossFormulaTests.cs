@@ -13,7 +13,7 @@ public class LossFormulaTests
     {
         using var features = Features();                                   // G = [[30,6],[6,2]]
         using var target = torch.tensor(new float[] { 28, 6, 6, 0 }).reshape(2, 2); // errors 2,0,0,2
-        using var loss = new StyleLayerLoss("x", 0.5, target, LossNormalization.Tutorial);
+        using var loss = new GramStyleLoss("x", 0.5, target, LossNormalization.Tutorial);
         using var value = loss.Evaluate(features);
         // 0.5 · mean(4,0,0,4) / (C·H·W = 8) = 0.5 · 2 / 8
         Assert.Equal(0.125, value.item<float>(), 6);
@@ -24,7 +24,7 @@ public class LossFormulaTests
     {
         using var features = Features();                                   // G/HW = [[7.5,1.5],[1.5,0.5]]
         using var target = torch.tensor(new float[] { 7.5f, 1.5f, 1.5f, 2.5f }).reshape(2, 2);
-        using var loss = new StyleLayerLoss("x", 2, target, LossNormalization.ScaleFree);
+        using var loss = new GramStyleLoss("x", 2, target, LossNormalization.ScaleFree);
         using var value = loss.Evaluate(features);
         // mean((G−A)²) = 4/4 = 1; mean(A²) = (56.25+2.25+2.25+6.25)/4 = 16.75; weight 2.
         Assert.Equal(2 / 16.75, value.item<float>(), 6);
@@ -34,8 +34,8 @@ public class LossFormulaTests
     public void StyleLossIsZeroWhenGramMatches()
     {
         using var features = torch.randn(1, 3, 4, 4);
-        using var gram = StyleLayerLoss.Gram(features, LossNormalization.ScaleFree);
-        using var loss = new StyleLayerLoss("x", 1, gram, LossNormalization.ScaleFree);
+        using var gram = GramStyleLoss.Gram(features, LossNormalization.ScaleFree);
+        using var loss = new GramStyleLoss("x", 1, gram, LossNormalization.ScaleFree);
         using var value = loss.Evaluate(features);
         Assert.Equal(0, value.item<float>(), 6);
     }

@@ -16,7 +16,11 @@ public class SettingsResolverTests
         Assert.Null(settings.ScaleIterations); // the preset's schedule gives way to --iterations
         Assert.Equal(4, settings.Scales);
         var twoStyles = SettingsResolver.Resolve(new SettingOverrides { Model = ModelSpec.ResNet18, StyleScales = [0.5] }, styleCount: 2);
-        Assert.Equal([0.5, 0.5], twoStyles.StyleScales);
+        // One value is StyleScale for every painting; several are one per painting.
+        Assert.Equal(0.5, twoStyles.StyleScale);
+        Assert.Null(twoStyles.StyleScales);
+        var perStyle = SettingsResolver.Resolve(new SettingOverrides { Model = ModelSpec.ResNet18, StyleScales = [0.5, 2] }, styleCount: 2);
+        Assert.Equal([0.5, 2.0], perStyle.StyleScales);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace NeuralStyle.Losses;
 /// The style term of one layer: how far the target image's Gram matrix is from the painting's.
 /// Holds the painting's Gram matrix A, computed once; see <see cref="LossNormalization"/> for the formulas.
 /// </summary>
-public sealed class StyleLayerLoss : IStyleTerm
+public sealed class GramStyleLoss : IStyleTerm
 {
     private readonly Tensor _target;
     private readonly double _targetScale;
@@ -18,7 +18,7 @@ public sealed class StyleLayerLoss : IStyleTerm
     public bool ActivationSmoothing { get; }
 
     /// <param name="targetGram">A, as <see cref="Gram"/> computes it for these options; copied.</param>
-    public StyleLayerLoss(string layer, double weight, Tensor targetGram, LossNormalization normalization, bool activationSmoothing = false)
+    public GramStyleLoss(string layer, double weight, Tensor targetGram, LossNormalization normalization, bool activationSmoothing = false)
     {
         Layer = layer;
         Weight = weight;
