@@ -209,14 +209,14 @@ public sealed class HostileCorpusTests
             Outputs = ["out.png", $".neural-style-{Environment.ProcessId}-0000beef.tmp"],
             Removed = [".neural-style-999999999-deadbeef.tmp"],
         };
-        yield return new("-o unwritable folder (not root)", Stylize(output: "ro/out.png"), Expect: "permission denied")
+        yield return new("-o unwritable folder", Stylize(output: "ro/out.png"), Expect: "permission denied")
         {
             Setup = w =>
             {
                 Directory.CreateDirectory(w["ro"]);
                 File.SetUnixFileMode(w["ro"], UnixFileMode.UserRead | UnixFileMode.UserExecute);
-                // As root every folder is writable: make the case about /proc instead.
-                if (Environment.UserName == "root") throw new SkipException("root can write in any folder");
+                // Root writes in any folder whatever its mode; an immutable folder (chattr +i) refuses even root.
+                if (Environment.UserName == "root") Immutable.Set(w["ro"]);
             },
         };
         yield return new("all outputs written in one run", X("--iterations", "2", "--save-every", "1", "--log-json", "{w}/new.jsonl", "--plot-losses", "{w}/p.png", "--contact-sheet", "{w}/sheet.png"), Exit: 0)

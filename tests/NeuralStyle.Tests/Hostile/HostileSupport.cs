@@ -67,7 +67,10 @@ public sealed class Workspace : IDisposable
     {
         // Undo what cases did to make the folder unremovable.
         foreach (var dir in Directory.EnumerateDirectories(Path, "*", SearchOption.AllDirectories))
+        {
+            Immutable.Clear(dir);
             try { File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute); } catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
         _folder.Dispose();
     }
 }
@@ -229,5 +232,40 @@ public static class HostileCli
     {
         text = text.ReplaceLineEndings("\n");
         return text.Length == 0 ? [] : text.TrimEnd('\n').Split('\n');
+    }
+}
+
+/// <summary>chattr +i / -i: the one way to make a folder unwritable for root, for the cases that need one.</summary>
+internal static class Immutable
+{
+    private static readonly HashSet<string> Marked = new();
+
+    public static void Set(string path)
+    {
+        if (Run("+i", path) != 0) throw new SkipException($"cannot make '{path}' immutable (chattr +i failed: no permission or no support on this file system)");
+        lock (Marked) Marked.Add(Path.GetFullPath(path));
+    }
+
+    /// <summary>Undoes <see cref="Set"/>; does nothing (and starts no process) for a folder it did not mark.</summary>
+    public static void Clear(string path)
+    {
+        lock (Marked)
+            if (!Marked.Remove(Path.GetFullPath(path))) return;
+        Run("-i", path);
+    }
+
+    private static int Run(string flag, string path)
+    {
+        try
+        {
+            using var chattr = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("chattr", [flag, path])
+                { RedirectStandardError = true, RedirectStandardOutput = true })!;
+            chattr.WaitForExit(10_000);
+            return chattr.HasExited ? chattr.ExitCode : -1;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return -1; // no chattr
+        }
     }
 }
