@@ -82,7 +82,6 @@ public sealed class StyleTransferObjective : IDisposable
             foreach (var (layer, weight) in octaveLayers)
                 terms.Add(StyleTerms.Create(styleLoss, layer, weight, blended[layer], normalization, activationSmoothing));
         }
-    
     }
 
     /// <summary>Each painting's statistics at every style layer (its Gram matrix, or its mean and covariance),
