@@ -41,36 +41,24 @@ internal sealed class EncodedImage : IDisposable
         // Only regular files: opening a FIFO blocks until a writer comes, a device may never end.
         InputFile.Require(path, $"Image '{path}'");
 
-        SKData? data = null;
-        SKCodec? codec = null;
+        SKData data;
         try
         {
             // Read through .NET rather than SKData.Create(path): Skia reports a missing or unreadable
             // file as a bare null, .NET tells us which of the two it was.
-            using (var stream = File.OpenRead(path))
-                data = SKData.Create(stream);
-            codec = data is null ? null : SKCodec.Create(data);
-            if (codec is null || codec.Info.Width <= 0 || codec.Info.Height <= 0)
-                throw new NeuralStyleException(
-                    $"Image '{path}' is not an image SkiaSharp can read (JPEG, PNG, WebP, BMP, GIF, ICO, WBMP) or is corrupt.");
-
-            var image = new EncodedImage(path, data!, codec);
-            ImageLimits.EnsureWithin(image.Upright, $"Image '{path}'");
-            return image;
+            using var stream = File.OpenRead(path);
+            data = SKData.Create(stream);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            codec?.Dispose();
-            data?.Dispose();
             throw ex switch
             {
-                NeuralStyleException => ex,
                 FileNotFoundException or DirectoryNotFoundException => new NeuralStyleException($"Image '{path}' does not exist.", ex),
                 UnauthorizedAccessException => new NeuralStyleException($"Cannot read image '{path}': permission denied.", ex),
-                IOException => new NeuralStyleException($"Cannot read image '{path}': {UserMessage.OneLine(ex.Message)}", ex),
-                _ => ex,
+                _ => new NeuralStyleException($"Cannot read image '{path}': {UserMessage.OneLine(ex.Message)}", ex),
             };
         }
+        return FromData(data, path);
     }
 
     /// <summary>
@@ -113,13 +101,14 @@ internal sealed class EncodedImage : IDisposable
     }
 
     /// <summary>An image already in memory, encoded (PNG, JPEG, …); <paramref name="name"/> names it in messages.</summary>
-    public static EncodedImage FromBytes(byte[] bytes, string name)
+    public static EncodedImage FromBytes(byte[] bytes, string name) => FromData(SKData.CreateCopy(bytes), name);
+
+    /// <summary>Reads the header of encoded bytes (owned from here on; disposed if they are no image).</summary>
+    private static EncodedImage FromData(SKData? data, string name)
     {
-        SKData? data = null;
         SKCodec? codec = null;
         try
         {
-            data = SKData.CreateCopy(bytes);
             codec = data is null ? null : SKCodec.Create(data);
             if (codec is null || codec.Info.Width <= 0 || codec.Info.Height <= 0)
                 throw new NeuralStyleException(
