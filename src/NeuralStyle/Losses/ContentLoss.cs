@@ -4,28 +4,40 @@ using static TorchSharp.torch;
 namespace NeuralStyle.Losses;
 
 /// <summary>The content term: how far the target's features at one layer are from the photo's (P).</summary>
-public sealed class ContentLoss : IDisposable
+public sealed class ContentLoss : ISummedTerm, IDisposable
 {
     private readonly Tensor _target;
     private readonly double _scale;
 
     public string Layer { get; }
 
-    public ContentLoss(string layer, Tensor targetFeatures, LossNormalization normalization)
+    /// <param name="targetFeatures">P, the photo's whole feature map; copied.</param>
+    /// <param name="storeAs">The dtype P is kept in: the network's compute type, in which the features were made,
+    /// so bfloat16 halves the largest tensor of a print-size run and loses nothing (null = as given).</param>
+    public ContentLoss(string layer, Tensor targetFeatures, LossNormalization normalization, ScalarType? storeAs = null)
     {
         Layer = layer;
-        _target = targetFeatures.detach().clone().DetachFromDisposeScope(); // lives as long as this loss, not the caller's scope
         _scale = normalization == LossNormalization.ScaleFree
-            ? 1.0 / Math.Max(_target.square().mean().item<float>(), 1e-12)
+            ? 1.0 / Math.Max(targetFeatures.square().mean().item<float>(), 1e-12)
             : 1.0;
+        using var detached = targetFeatures.detach();
+        // Lives as long as this loss, not the caller's scope.
+        _target = (storeAs is { } type && type != detached.dtype ? detached.to(type) : detached.clone()).DetachFromDisposeScope();
     }
 
-    /// <summary>mean((F−P)²), scaled per <see cref="LossNormalization"/>; unweighted (α is applied by the caller).</summary>
-    public Tensor Evaluate(Tensor features)
+    /// <summary>[Σ (F−P)²] over the piece's positions.</summary>
+    public Tensor[] Sums(Tensor features, CellWindow window)
     {
-        using var scope = torch.NewDisposeScope();
-        return (features - _target).square().mean().mul(_scale).MoveToOuterDisposeScope();
+        using var target = window.Of(_target);
+        return [(features - target).square().sum()];
     }
+
+    /// <summary>mean((F−P)²) over the whole map, scaled per <see cref="LossNormalization"/>; unweighted (α is
+    /// applied by the caller). Linear in its sum, so a tile's own sum gives its exact share.</summary>
+    public Tensor Loss(IReadOnlyList<Tensor> sums, MapShape whole) => sums[0].mul(_scale / (whole.Channels * whole.Positions));
+
+    /// <summary>mean((F−P)²), scaled per <see cref="LossNormalization"/>; unweighted (α is applied by the caller).</summary>
+    public Tensor Evaluate(Tensor features) => this.EvaluateWhole(features);
 
     public void Dispose() => _target.Dispose();
 }

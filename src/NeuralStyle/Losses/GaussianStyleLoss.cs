@@ -52,19 +52,38 @@ public sealed class GaussianStyleLoss : IStyleTerm
     public static (Tensor Mean, Tensor Covariance) Statistics(Tensor features, bool activationSmoothing = false)
     {
         using var scope = torch.NewDisposeScope();
-        var (channels, positions) = GramMatrix.ChannelsAndPositions(features);
-        var source = activationSmoothing ? features.softmax(dim: -3) : features;
-        var flat = source.reshape(channels, positions);
-        var mean = flat.mean([1]);
-        var centred = flat - mean.unsqueeze(1);
-        var covariance = centred.matmul(centred.t()).div(positions);
+        var (mean, covariance) = FromSums(MomentSums(features, activationSmoothing), MapShape.Of(features).Positions);
         return (mean.MoveToOuterDisposeScope(), covariance.MoveToOuterDisposeScope());
     }
 
-    public Tensor Evaluate(Tensor features)
+    /// <summary>[Σ F, Σ F·Fᵀ] over the positions of a piece of a map: the raw moments, which add up over pieces.</summary>
+    public static Tensor[] MomentSums(Tensor features, bool activationSmoothing)
     {
         using var scope = torch.NewDisposeScope();
-        var (mean, covariance) = Statistics(features, _smoothing);
+        var source = activationSmoothing ? features.softmax(dim: -3) : features;
+        var (channels, positions) = GramMatrix.ChannelsAndPositions(source);
+        var sum = source.reshape(channels, positions).sum(1);
+        var products = GramMatrix.Compute(source, averageOverPositions: false);
+        return [sum.MoveToOuterDisposeScope(), products.MoveToOuterDisposeScope()];
+    }
+
+    /// <summary>Mean and covariance from the whole map's raw moments: μ = ΣF/N, Σ = ΣF·Fᵀ/N − μμᵀ. The subtraction
+    /// runs in float64, as the two sides agree to several digits when the mean is large against the spread.</summary>
+    public static (Tensor Mean, Tensor Covariance) FromSums(IReadOnlyList<Tensor> sums, long positions)
+    {
+        using var scope = torch.NewDisposeScope();
+        var type = sums[0].dtype;
+        var mean = sums[0].to(ScalarType.Float64).div(positions);
+        var covariance = sums[1].to(ScalarType.Float64).div(positions) - mean.unsqueeze(1).matmul(mean.unsqueeze(0));
+        return (mean.to(type).MoveToOuterDisposeScope(), covariance.to(type).MoveToOuterDisposeScope());
+    }
+
+    public Tensor[] Sums(Tensor features, CellWindow window) => MomentSums(features, _smoothing);
+
+    public Tensor Loss(IReadOnlyList<Tensor> sums, MapShape whole)
+    {
+        using var scope = torch.NewDisposeScope();
+        var (mean, covariance) = FromSums(sums, whole.Positions);
         Tensor loss;
         if (_kind == StyleLossKind.MeanCov)
         {
@@ -79,6 +98,8 @@ public sealed class GaussianStyleLoss : IStyleTerm
         }
         return loss.mul(Weight).MoveToOuterDisposeScope();
     }
+
+    public Tensor Evaluate(Tensor features) => this.EvaluateWhole(features);
 
     /// <summary>
     /// The square root of a symmetric positive semi-definite matrix by the coupled Newton–Schulz iteration

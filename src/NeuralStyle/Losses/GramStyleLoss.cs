@@ -36,23 +36,37 @@ public sealed class GramStyleLoss : IStyleTerm
     /// huge activations, typical of ResNets, otherwise dominate the Gram matrix.</param>
     public static Tensor Gram(Tensor features, LossNormalization normalization, bool activationSmoothing = false)
     {
-        var averaged = normalization == LossNormalization.ScaleFree;
-        if (!activationSmoothing) return GramMatrix.Compute(features, averaged);
-        using var smoothed = features.softmax(dim: -3);
-        return GramMatrix.Compute(smoothed, averaged);
+        using var sum = GramSum(features, activationSmoothing);
+        return FromSum(sum, MapShape.Of(features).Positions, normalization);
     }
 
-    /// <summary>The weighted style term w·loss for the target image's features at this layer.</summary>
-    public Tensor Evaluate(Tensor features)
+    /// <summary>Σ F·Fᵀ over the positions of a piece of a map (unnormalised).</summary>
+    public static Tensor GramSum(Tensor features, bool activationSmoothing)
+    {
+        if (!activationSmoothing) return GramMatrix.Compute(features, averageOverPositions: false);
+        using var smoothed = features.softmax(dim: -3);
+        return GramMatrix.Compute(smoothed, averageOverPositions: false);
+    }
+
+    /// <summary>The Gram matrix from the whole map's Σ F·Fᵀ: averaged over positions when scale-free.</summary>
+    public static Tensor FromSum(Tensor sum, long positions, LossNormalization normalization) =>
+        normalization == LossNormalization.ScaleFree ? sum.div(positions) : sum.alias();
+
+    public Tensor[] Sums(Tensor features, CellWindow window) => [GramSum(features, ActivationSmoothing)];
+
+    public Tensor Loss(IReadOnlyList<Tensor> sums, MapShape whole)
     {
         using var scope = torch.NewDisposeScope();
-        var gram = Gram(features, Normalization, ActivationSmoothing);
+        var gram = FromSum(sums[0], whole.Positions, Normalization);
         var meanSquaredError = (gram - _target).square().mean();
         var scale = Normalization == LossNormalization.Tutorial
-            ? 1.0 / (features.shape[^3] * features.shape[^2] * features.shape[^1]) // C·H·W of the target
+            ? 1.0 / (whole.Channels * whole.Positions) // C·H·W of the target
             : _targetScale;
         return meanSquaredError.mul(Weight * scale).MoveToOuterDisposeScope();
     }
+
+    /// <summary>The weighted style term w·loss for the target image's features at this layer.</summary>
+    public Tensor Evaluate(Tensor features) => this.EvaluateWhole(features);
 
     public void Dispose() => _target.Dispose();
 }

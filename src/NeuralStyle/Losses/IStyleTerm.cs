@@ -3,10 +3,8 @@ using static TorchSharp.torch;
 namespace NeuralStyle.Losses;
 
 /// <summary>The style term of one layer, whatever <see cref="StyleLossKind"/> it uses.</summary>
-public interface IStyleTerm : IDisposable
+public interface IStyleTerm : ISummedTerm, IDisposable
 {
-    string Layer { get; }
-
-    /// <summary>The weighted term w·loss for the target image's features at this layer.</summary>
+    /// <summary>The weighted term w·loss for the target image's whole feature map at this layer.</summary>
     Tensor Evaluate(Tensor features);
 }

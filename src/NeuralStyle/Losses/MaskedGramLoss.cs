@@ -42,25 +42,37 @@ public sealed class MaskedGramLoss : IStyleTerm
         }
     }
 
-    public Tensor Evaluate(Tensor features)
+    /// <summary>Σ (F·m_k)(F·m_k)ᵀ over the piece's positions, one per region, with each mask cropped to the piece.</summary>
+    public Tensor[] Sums(Tensor features, CellWindow window)
     {
         using var scope = torch.NewDisposeScope();
         var (channels, positions) = GramMatrix.ChannelsAndPositions(features);
-        Tensor total = torch.zeros(1, dtype: features.dtype).squeeze();
-        foreach (var (mask, target, scale, share) in _regions)
+        return _regions.Select(region =>
         {
-            var flat = (features * mask).reshape(channels, positions); // F·diag(m)
-            var gram = flat.matmul(flat.t());
+            var flat = (features * window.Of(region.Mask)).reshape(channels, positions); // F·diag(m)
+            return flat.matmul(flat.t()).MoveToOuterDisposeScope();
+        }).ToArray();
+    }
+
+    public Tensor Loss(IReadOnlyList<Tensor> sums, MapShape whole)
+    {
+        using var scope = torch.NewDisposeScope();
+        Tensor total = torch.zeros(1, dtype: sums.Count > 0 ? sums[0].dtype : ScalarType.Float32).squeeze();
+        for (var k = 0; k < _regions.Count; k++)
+        {
+            var (mask, target, scale, share) = _regions[k];
             // Scale-free: average over the region (Σm²), as the unmasked Gram averages over all positions.
             // Tutorial: unnormalised, divided by C·(region size) as the tutorial divides by C·H·W.
             var area = mask.square().sum();
-            gram = _normalization == LossNormalization.ScaleFree ? gram / area : gram;
+            var gram = _normalization == LossNormalization.ScaleFree ? sums[k] / area : sums[k];
             var error = (gram - target).square().mean().mul(scale);
-            if (_normalization == LossNormalization.Tutorial) error = error / (area * channels);
+            if (_normalization == LossNormalization.Tutorial) error = error / (area * whole.Channels);
             total = total + error.mul(share);
         }
         return total.mul(Weight).MoveToOuterDisposeScope();
     }
+
+    public Tensor Evaluate(Tensor features) => this.EvaluateWhole(features);
 
     public void Dispose()
     {

@@ -1,4 +1,4 @@
-using NeuralStyle.Networks;
+using NeuralStyle.Tiling;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -12,7 +12,7 @@ namespace NeuralStyle.Losses;
 /// </summary>
 internal static class MaskedStyle
 {
-    public static IEnumerable<IStyleTerm> Terms(IFeatureNetwork network, Tensor content,
+    public static IEnumerable<IStyleTerm> Terms(FeatureReader reader, Tensor content,
         IReadOnlyList<(Tensor Mask, Tensor Image)> regions, IReadOnlyDictionary<string, Tensor[]> blendedStyle,
         IReadOnlyList<(string Layer, double Weight)> styleLayers, LossNormalization normalization, StyleLossKind styleLoss,
         bool activationSmoothing)
@@ -24,18 +24,21 @@ internal static class MaskedStyle
 
         using var scope = torch.NewDisposeScope();
         var layers = styleLayers.Select(l => l.Layer).ToArray();
-        var contentFeatures = network.Extract(content, layers); // only for each layer's height and width
-        var regionGrams = regions.Select(r => network.Extract(r.Image, layers)).ToList();
+        var mapSizes = reader.MapSizes(content, layers);
+        var regionGrams = regions.Select(r => reader.Sums(r.Image, layers, (_, features, _) => [GramStyleLoss.GramSum(features, false)])).ToList();
         var background = (1 - regions.Select(r => r.Mask).Aggregate((a, b) => a + b)).clamp_min(0);
 
         var terms = new List<IStyleTerm>();
         foreach (var (layer, weight) in styleLayers)
         {
-            var shape = contentFeatures[layer].shape;
+            var (height, width) = mapSizes[layer];
             var pairs = new List<(Tensor, Tensor)> { (background, blendedStyle[layer][0]) };
             for (var k = 0; k < regions.Count; k++)
-                pairs.Add((regions[k].Mask, GramStyleLoss.Gram(regionGrams[k][layer], normalization)));
-            terms.Add(new MaskedGramLoss(layer, weight, shape[^2], shape[^1], pairs, normalization));
+            {
+                var (sums, shape) = regionGrams[k][layer];
+                pairs.Add((regions[k].Mask, GramStyleLoss.FromSum(sums[0], shape.Positions, normalization)));
+            }
+            terms.Add(new MaskedGramLoss(layer, weight, height, width, pairs, normalization));
         }
         return terms;
     }

@@ -9,8 +9,27 @@ public static class StyleTerms
     /// blending several paintings is a weighted sum of each.</summary>
     public static Tensor[] Statistics(StyleLossKind kind, Tensor features, LossNormalization normalization, bool activationSmoothing)
     {
-        if (kind == StyleLossKind.Gram) return [GramStyleLoss.Gram(features, normalization, activationSmoothing)];
-        var (mean, covariance) = GaussianStyleLoss.Statistics(features, activationSmoothing);
+        var sums = Sums(kind, features, activationSmoothing);
+        try
+        {
+            return FromSums(kind, sums, MapShape.Of(features).Positions, normalization);
+        }
+        finally
+        {
+            foreach (var sum in sums) sum.Dispose();
+        }
+    }
+
+    /// <summary>The sums over a piece of a map that <see cref="FromSums"/> turns into statistics (they add up over pieces).</summary>
+    public static Tensor[] Sums(StyleLossKind kind, Tensor features, bool activationSmoothing) => kind == StyleLossKind.Gram
+        ? [GramStyleLoss.GramSum(features, activationSmoothing)]
+        : GaussianStyleLoss.MomentSums(features, activationSmoothing);
+
+    /// <summary>Statistics from the whole map's sums (new tensors).</summary>
+    public static Tensor[] FromSums(StyleLossKind kind, IReadOnlyList<Tensor> sums, long positions, LossNormalization normalization)
+    {
+        if (kind == StyleLossKind.Gram) return [GramStyleLoss.FromSum(sums[0], positions, normalization)];
+        var (mean, covariance) = GaussianStyleLoss.FromSums(sums, positions);
         return [mean, covariance];
     }
 

@@ -39,6 +39,9 @@ public sealed class BorderPaddedNetwork : IFeatureNetwork
         Alignment = alignment;
     }
 
+    /// <summary>The raw network (for tiling, which pads once and runs it on pieces of the padded image).</summary>
+    public IFeatureNetwork Inner => _inner;
+
     public int Margin { get; }
     public int Alignment { get; }
     public string Name => _inner.Name;
@@ -54,6 +57,14 @@ public sealed class BorderPaddedNetwork : IFeatureNetwork
         return (Margin, padded - real - Margin);
     }
 
+    /// <summary>The image as the raw network sees it: extended by reflection by <see cref="PadsFor"/> on each side.</summary>
+    public Tensor Pad(Tensor input)
+    {
+        var (top, bottom) = PadsFor(input.shape[2]);
+        var (left, right) = PadsFor(input.shape[3]);
+        return top + bottom + left + right == 0 ? input.alias() : ReflectionPad.Apply(input, top, bottom, left, right);
+    }
+
     public IReadOnlyDictionary<string, Tensor> Extract(Tensor input, IReadOnlyCollection<string> layers)
     {
         var (h, w) = (input.shape[2], input.shape[3]);
@@ -62,7 +73,7 @@ public sealed class BorderPaddedNetwork : IFeatureNetwork
         if (top + bottom + left + right == 0) return _inner.Extract(input, layers);
 
         using var scope = torch.NewDisposeScope();
-        var padded = ReflectionPad.Apply(input, top, bottom, left, right);
+        var padded = Pad(input);
         var features = _inner.Extract(padded, layers);
         var result = new Dictionary<string, Tensor>();
         foreach (var (layer, map) in features)

@@ -1,3 +1,4 @@
+using NeuralStyle.Tiling;
 using NeuralStyle.Weights;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -10,7 +11,7 @@ namespace NeuralStyle.Networks;
 /// ReLU, and max or average pooling. Built only up to the deepest layer a run needs, so no time or
 /// memory goes to layers whose output nobody reads.
 /// </summary>
-public sealed class VggFeatureNetwork : IFeatureNetwork
+public sealed class VggFeatureNetwork : IFeatureNetwork, IReceptiveFields
 {
     private readonly IReadOnlyList<VggLayer> _layers;
     private readonly Dictionary<int, (Tensor Weight, Tensor Bias)> _convs = new();
@@ -91,6 +92,22 @@ public sealed class VggFeatureNetwork : IFeatureNetwork
             if (!ReferenceEquals(previous, input)) previous.Dispose();
         }
         return outputs;
+    }
+
+    /// <summary>3×3 convolutions with one pixel of padding and 2×2 poolings, counted up to the layer.</summary>
+    public ReceptiveField FieldOf(string layer)
+    {
+        var all = VggArchitecture.ForModel(Name);
+        var target = all.FirstOrDefault(l => l.Name == layer) ?? throw new NeuralStyleException($"{Name} has no layer '{layer}'");
+        var field = ReceptiveField.Input;
+        foreach (var step in all.Take(target.Index + 1))
+            field = step.Kind switch
+            {
+                VggLayerKind.Conv => field.Window(3, 1, 1),
+                VggLayerKind.Pool => field.Window(2, 2, 0),
+                _ => field,
+            };
+        return field;
     }
 
     private static Tensor RequireTensor(IReadOnlyDictionary<string, Tensor> stateDict, string key, VggLayer layer,

@@ -1,4 +1,5 @@
 using NeuralStyle.Networks;
+using NeuralStyle.Tiling;
 using static TorchSharp.torch;
 
 namespace NeuralStyle.Onnx;
@@ -8,7 +9,7 @@ namespace NeuralStyle.Onnx;
 /// (e.g. "ReLU315_Output_0"). Graph tensor names are accepted too, so any tensor that
 /// <see cref="OnnxInspector"/> lists can be used as a layer. Owns (and disposes) the executor.
 /// </summary>
-public sealed class OnnxFeatureNetwork : IFeatureNetwork
+public sealed class OnnxFeatureNetwork : IFeatureNetwork, IReceptiveFields
 {
     private readonly OnnxExecutor _executor;
     private readonly OnnxInputConvention _convention;
@@ -85,6 +86,16 @@ public sealed class OnnxFeatureNetwork : IFeatureNetwork
         var tensors = (layers ?? LayerNames).Distinct().ToDictionary(l => l, TensorFor);
         var shapes = _executor.Shapes(height, width, tensors.Values.Distinct().ToList());
         return tensors.ToDictionary(p => p.Key, p => shapes[p.Value]);
+    }
+
+    /// <summary>The larger of the layer's receptive fields along height and width (see <see cref="OnnxExecutor.FieldOf"/>).</summary>
+    public ReceptiveField FieldOf(string layer)
+    {
+        var tensor = TensorFor(layer);
+        var (height, width) = (_executor.FieldOf(tensor, 0), _executor.FieldOf(tensor, 1));
+        if (height.Jump != width.Jump)
+            throw new NeuralStyleException($"{Name}: layer '{layer}' has strides {height.Jump} and {width.Jump} along height and width; it cannot be tiled");
+        return new ReceptiveField(height.Jump, Math.Min(height.Low, width.Low), Math.Max(height.High, width.High));
     }
 
     public void Dispose() => _executor.Dispose();
