@@ -17,7 +17,7 @@ public static partial class SettingFlags
         ["Scales"] = "--scales", ["ScaleIterations"] = "--scale-iterations", ["ActivationSmoothing"] = "--activation-smoothing",
         ["StyleLoss"] = "--style-loss", ["EmaDecay"] = "--ema", ["StyleTrim"] = "--style-trim", ["StyleOctaves"] = "--style-octaves",
         ["ContentOctave"] = "--content-octave", ["MaskPairs"] = "--mask-pairs", ["PreserveColor"] = "--preserve-color",
-        ["Precision"] = "--precision",
+        ["Precision"] = "--precision", ["TileSize"] = "--tile", ["MaxMemoryBytes"] = "--max-memory",
     };
 
     [GeneratedRegex(@"\b[A-Z][A-Za-z]+\b")]

@@ -30,6 +30,7 @@ public static class BenchCommand
         command.Subcommands.Add(BenchScalesCommand.Create());
         command.Subcommands.Add(BenchQualityCommand.Create());
         command.Subcommands.Add(BenchSessionCommand.Create());
+        command.Subcommands.Add(BenchTilesCommand.Create());
         command.SetAction(parsed =>
         {
             var kind = StylizeOptions.ParseOptimizer(parsed.GetValue(optimizer)!);

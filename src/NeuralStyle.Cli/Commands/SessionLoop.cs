@@ -43,6 +43,10 @@ internal sealed class SessionLoop(string output, string? checkpoint, int checkpo
         StyleTransferResult Work(IProgress<IterationReport> screen)
         {
             using var session = create();
+            // Say how a scale fits memory when it is not the plain way (tiles, or a shortened L-BFGS history).
+            for (var k = 0; k < session.MemoryPlans.Count; k++)
+                if (session.MemoryPlans[k] is { } plan && (plan.Tiled || plan.HistoryReduced) && k >= session.ScaleIndex)
+                    Console.WriteLine($"neural-style: memory: {plan.Describe()}");
             var progress = new ProgressFanOut<IterationReport>([firstStep, screen, .. listeners]);
             var saveEvery = session.Settings.SaveEvery;
             var lastScaleSteps = session.Plan[^1].Iterations;

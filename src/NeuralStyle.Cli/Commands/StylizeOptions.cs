@@ -48,6 +48,8 @@ internal sealed class StylizeOptions
     public readonly Option<string?> Scales = new("--scales") { Description = "Coarse-to-fine: optimise at N sizes, each twice the previous, ending at --size; auto (the resnet18 default) = from 256–511 px up, 1 = --size only (the VGG default)." };
     public readonly Option<string?> ScaleIterations = new("--scale-iterations") { Description = "Steps at each scale, coarsest first, e.g. 300,150,60 (implies --scales with that many; default: two thirds of --iterations at each coarse scale, all of them at the finest)." };
     public readonly Option<int?> LbfgsHistory = new("--lbfgs-history") { Description = "Curvature pairs L-BFGS keeps (default 100); each costs two image-sized vectors, so lower it for very large images." };
+    public readonly Option<int?> Tile = new("--tile") { Description = "Compute the loss in tiles of at most N px (exact: the same gradient as the whole image) wherever the image is larger; default: only where the whole image would not fit --max-memory." };
+    public readonly Option<string?> MaxMemory = new("--max-memory") { Description = "Memory the run may use, e.g. 4GiB or 512MiB; tiles and the L-BFGS history are sized to it (default: what the machine has available)." };
     public readonly Option<string?> Checkpoint = new("--checkpoint") { Description = "Keep a checkpoint of the run in this file (every --checkpoint-every steps, and when interrupted); 'neural-style resume FILE' continues it." };
     public readonly Option<int?> CheckpointEvery = new("--checkpoint-every") { Description = $"Steps between checkpoints (default {SessionLoop.DefaultCheckpointEvery}; 0 = only when interrupted). Needs --checkpoint." };
     public readonly Option<string?> LogJson = new("--log-json") { Description = "Write one JSON object per step (step, content, style, tv, total, seconds)." };
@@ -70,7 +72,7 @@ internal sealed class StylizeOptions
         foreach (var option in new Option[]
                  {
                      Output, Preset, Size, StyleScale, StyleBlend, Iterations, Optimizer, LearningRate, ContentWeight, StyleWeight,
-                     TvWeight, StyleLayers, ContentLayer, Pooling, Init, Seed, SaveEvery, Model, Weights, Threads, ActivationSmoothing, Precision, Scales, ScaleIterations, LbfgsHistory, PreserveColor, StyleLoss, StyleTrim, StyleOctaves, ContentOctave, Ema, MaskPairs, ContactSheet, PlotLosses, LogJson, Checkpoint, CheckpointEvery,
+                     TvWeight, StyleLayers, ContentLayer, Pooling, Init, Seed, SaveEvery, Model, Weights, Threads, ActivationSmoothing, Precision, Scales, ScaleIterations, LbfgsHistory, Tile, MaxMemory, PreserveColor, StyleLoss, StyleTrim, StyleOctaves, ContentOctave, Ema, MaskPairs, ContactSheet, PlotLosses, LogJson, Checkpoint, CheckpointEvery,
                  })
             command.Options.Add(option);
     }
@@ -113,6 +115,10 @@ internal sealed class StylizeOptions
             MaskPairs = parsed.GetValue(MaskPairs) is { Length: > 0 } pairs ? pairs.Select(MaskPair.Parse).ToList() : null,
             PreserveColor = parsed.GetValue(PreserveColor) is { } color ? ParseColor(color) : null,
             Precision = parsed.GetValue(Precision) is { } precision ? PrecisionChoice.Parse(precision) : null,
+            TileSize = parsed.GetValue(Tile),
+            MaxMemoryBytes = parsed.GetValue(MaxMemory) is { } memory
+                ? MemorySize.TryParse(memory) ?? throw new SettingException(nameof(StyleTransferSettings.MaxMemoryBytes), $"'{memory}' is not a size (e.g. 4GiB, 512MiB)")
+                : null,
         };
         return SettingsResolver.Resolve(overrides, StyleCount(parsed), notice);
     }

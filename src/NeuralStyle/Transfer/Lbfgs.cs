@@ -39,7 +39,15 @@ internal sealed class Lbfgs : IDisposable
         var gradient = _x.grad!.detach().flatten().clone();
         _iteration++;
         if (_previousGradient is not null && _previousStep is not null)
-            RememberCurvature(gradient - _previousGradient, _previousStep);
+        {
+            // The pair keeps these tensors themselves, not copies: at print sizes each is hundreds of MiB.
+            var y = gradient - _previousGradient;
+            if (RememberCurvature(y, _previousStep))
+            {
+                y.DetachFromDisposeScope();
+                _previousStep = null;
+            }
+        }
 
         var direction = TwoLoopDirection(gradient);
         var stepSize = _iteration == 1
@@ -56,17 +64,20 @@ internal sealed class Lbfgs : IDisposable
         return true;
     }
 
-    private void RememberCurvature(Tensor y, Tensor s)
+    /// <summary>Keeps (s, y) as the newest pair, taking ownership of both, unless the curvature condition fails.</summary>
+    private bool RememberCurvature(Tensor y, Tensor s)
     {
         var ys = y.dot(s).ToDouble();
-        if (ys <= 1e-10) return; // curvature condition fails: the pair would make H indefinite
-        if (_pairs.Count == _history)
+        if (ys <= 1e-10) return false; // curvature condition fails: the pair would make H indefinite
+        // "while": a checkpoint written with a longer history may be resumed under a smaller memory budget.
+        while (_pairs.Count >= _history)
         {
             _pairs[0].S.Dispose();
             _pairs[0].Y.Dispose();
             _pairs.RemoveAt(0);
         }
-        _pairs.Add((s.clone().DetachFromDisposeScope(), y.clone().DetachFromDisposeScope(), 1.0 / ys));
+        _pairs.Add((s, y, 1.0 / ys));
+        return true;
     }
 
     /// <summary>d = −H·g with H the L-BFGS inverse-Hessian estimate (identity on the first step).</summary>

@@ -17,14 +17,14 @@ namespace NeuralStyle.Transfer;
 /// 1.5 × the 2.3 GiB the 97 added pairs hold (clones made while a pair is stored, and memory the
 /// allocator keeps);</item>
 /// </list>
-/// plus 1 GiB for libtorch, weights and images. It is compared with MemAvailable in /proc/meminfo.
+/// plus 1 GiB for libtorch, weights and images. <see cref="MemoryPlan"/> compares it with the budget.
 /// </summary>
 public static class MemoryEstimate
 {
     private const double BackwardFactor = 1.2;
     private const double LbfgsOverhead = 1.5;
     private const double OnnxValuesPerPixel = 200;
-    private const double FixedBytes = 1L << 30;
+    public const double FixedBytes = 1L << 30;
 
     /// <summary>Estimated peak bytes of a run with these settings on a width × height image.</summary>
     public static double PeakBytes(StyleTransferSettings settings, long width, long height, ScalarType computeType)
@@ -32,21 +32,52 @@ public static class MemoryEstimate
         var pixels = (double)width * height;
         var elementSize = computeType == ScalarType.BFloat16 ? 2 : 4;
         var features = ActivationValuesPerPixel(settings) * elementSize * BackwardFactor;
-        var optimizer = settings.Optimizer == OptimizerKind.Lbfgs ? LbfgsOverhead * 2.0 * settings.LbfgsHistory * 3 * 4 : 3 * 3 * 4; // Adam: two moments
-        return FixedBytes + pixels * (features + optimizer);
+        return FixedBytes + pixels * (features + OptimizerBytesPerPixel(settings, settings.LbfgsHistory));
     }
 
-    /// <summary>Throws a one-line <see cref="NeuralStyleException"/> when the estimate exceeds the memory the kernel
-    /// says is available; does nothing where /proc/meminfo cannot be read.</summary>
-    public static void Check(StyleTransferSettings settings, long width, long height, ScalarType computeType, long? availableBytes = null)
+    /// <summary>Image-sized float32 tensors (12 bytes per pixel) a tiled step holds at its peak besides the optimiser's
+    /// history: the image, its gradient, the photo, the network input and RGB views, the padded image and its
+    /// gradient, the backward pass through padding and normalisation, total variation's differences, and
+    /// L-BFGS's own gradient, direction and previous step. Calibrated with neural-style-bench tiles (README).</summary>
+    public const double TiledImageVectors = 14;
+
+    /// <summary>Bytes per value of a tile's layer outputs, measured (neural-style-bench tiles, AVX-512 EPYC, bundled VGG
+    /// layers, Adam, 2048×1365 px with tiles of 256/512/1024 px): the peak grew by 2.0 KB per tile input pixel in bf16
+    /// and 1.8 KB in fp32, for 472 values per pixel up to relu3_2. bf16 is no smaller: the losses read float32 copies
+    /// of the requested layers and the convolutions' backward works in float32. So one figure for both, with a margin.</summary>
+    public const double TileBytesPerValue = 4.4;
+
+    /// <summary>The runtime, libtorch and the weights: 290–510 MiB measured before a tiled run's images; 512 MiB.</summary>
+    public const double TiledFixedBytes = 512L << 20;
+
+    /// <summary>Estimated peak bytes of a run evaluated in tiles of at most <paramref name="tileInputPixels"/> input
+    /// pixels (halo included) with an L-BFGS history of <paramref name="history"/> pairs.</summary>
+    public static double TiledPeakBytes(StyleTransferSettings settings, long width, long height, ScalarType computeType,
+        double tileInputPixels, int history)
     {
-        var available = availableBytes ?? ReadMemAvailable();
-        if (available is null) return;
-        var needed = PeakBytes(settings, width, height, computeType);
-        if (needed > available)
-            throw new NeuralStyleException(FormattableString.Invariant(
-                $"{width}×{height} px needs about {needed / (1L << 30):F1} GiB but only {available.Value / (double)(1L << 30):F1} GiB is available; use a smaller --size") +
-                (settings.Optimizer == OptimizerKind.Lbfgs ? ", a shorter --lbfgs-history or --optimizer adam" : ""));
+        var pixels = (double)width * height;
+        var elementSize = computeType == ScalarType.BFloat16 ? 2 : 4;
+        var tile = tileInputPixels * ActivationValuesPerPixel(settings) * TileBytesPerValue;
+        var images = pixels * (TiledImageVectors * 3 * 4 + ContentValuesPerPixel(settings) * elementSize);
+        return TiledFixedBytes + tile + images + pixels * OptimizerBytesPerPixel(settings, history);
+    }
+
+    /// <summary>Bytes per pixel of the optimiser's history: L-BFGS two vectors per pair (× the measured overhead),
+    /// Adam its two moments and a temporary.</summary>
+    public static double OptimizerBytesPerPixel(StyleTransferSettings settings, int history) =>
+        settings.Optimizer == OptimizerKind.Lbfgs ? LbfgsOverhead * 2.0 * history * 3 * 4 : 3 * 3 * 4;
+
+    /// <summary>Values per image pixel of the photo's features at the content layer, which a tiled run keeps whole.</summary>
+    private static double ContentValuesPerPixel(StyleTransferSettings settings)
+    {
+        if (settings.Model.Family != ModelFamily.Vgg) return 4; // ResNet18's layer3: 256 channels at stride 16 is 1; generous for others
+        double scale = 1;
+        foreach (var layer in VggArchitecture.ForModel(settings.Model.VggArchitectureName))
+        {
+            if (layer.Kind == VggLayerKind.Pool) scale /= 4;
+            if (layer.Name == settings.ContentLayer) return layer.OutChannels * scale;
+        }
+        return 64;
     }
 
     private static double ActivationValuesPerPixel(StyleTransferSettings settings)

@@ -26,13 +26,11 @@ internal abstract class OptimizerStep : IDisposable
     /// <summary>Evaluates the loss at the current image, updates the image, returns the evaluated terms.</summary>
     public abstract LossBreakdown Take();
 
-    /// <summary>Loss and gradient at the current image; the returned scalar belongs to the caller.</summary>
-    protected (Tensor Total, LossBreakdown Terms) EvaluateWithGradient()
+    /// <summary>The loss at the current image; its gradient is added to the image's .grad (whole or in tiles).</summary>
+    protected LossBreakdown EvaluateWithGradient()
     {
         using var scope = torch.NewDisposeScope();
-        var (total, terms) = Objective.Evaluate(Image.NetworkInput(), Image.Pixels());
-        total.backward();
-        return (total.detach().MoveToOuterDisposeScope(), terms);
+        return Objective.Backward(Image.NetworkInput(), Image.Pixels());
     }
 
     /// <summary>The optimiser's full state (copies the caller owns), for a checkpoint.</summary>
@@ -51,8 +49,7 @@ internal abstract class OptimizerStep : IDisposable
         public override LossBreakdown Take()
         {
             Image.Value.grad?.zero_();
-            var (total, terms) = EvaluateWithGradient();
-            total.Dispose();
+            var terms = EvaluateWithGradient();
             _adam.Step();
             Image.ClampToDisplayRange();
             return terms;
@@ -73,8 +70,7 @@ internal abstract class OptimizerStep : IDisposable
         public override LossBreakdown Take()
         {
             Image.Value.grad?.zero_();
-            var (total, terms) = EvaluateWithGradient();
-            total.Dispose();
+            var terms = EvaluateWithGradient();
             _lbfgs.Step();
             return terms;
         }

@@ -41,6 +41,8 @@ public sealed record SettingOverrides
     public IReadOnlyList<MaskPair>? MaskPairs { get; init; }
     public ColorPreservation? PreserveColor { get; init; }
     public Precision? Precision { get; init; }
+    public int? TileSize { get; init; }
+    public long? MaxMemoryBytes { get; init; }
 }
 
 /// <summary>
@@ -99,6 +101,8 @@ public static class SettingsResolver
             MaskPairs = o.MaskPairs ?? preset.MaskPairs,
             PreserveColor = o.PreserveColor ?? preset.PreserveColor,
             Precision = o.Precision ?? preset.Precision,
+            TileSize = o.TileSize ?? preset.TileSize,
+            MaxMemoryBytes = o.MaxMemoryBytes ?? preset.MaxMemoryBytes,
         };
         settings.Validate();
         return settings;

@@ -61,10 +61,15 @@ public sealed partial class StyleTransferSession : IDisposable
             // Every image keeps its own proportions: a network that needs sides of some multiple pads its input
             // itself (BorderPaddedNetwork), so nothing here is rounded or stretched to fit it.
             FinalSize = _contentFullSize.WithLongestSide(settings.Size);
-            // Before any image is loaded at that size: a size that cannot fit fails now, in one line.
-            MemoryEstimate.Check(settings, FinalSize.Width, FinalSize.Height, PrecisionChoice.ComputeType(settings.Precision));
-
             Plan = ScalePyramid.Plan(settings);
+            // Before any image is loaded: how each scale fits the memory budget (whole or in tiles, and the L-BFGS
+            // history), and a size that cannot fit fails now, in one line.
+            var budget = MemoryPlan.DefaultBudget();
+            MemoryPlans = Plan.Select(p =>
+            {
+                var size = _contentFullSize.WithLongestSide(p.Side);
+                return MemoryPlan.Make(settings, _network, size.Width, size.Height, budget);
+            }).ToList();
             TotalSteps = Plan.Sum(p => p.Iterations);
             // A step's cost grows with its pixels: the progress share of each step, for honest time estimates.
             _totalWork = Plan.Sum(p => p.Iterations * (double)p.Side * p.Side);
@@ -83,6 +88,9 @@ public sealed partial class StyleTransferSession : IDisposable
 
     /// <summary>Longest side and steps of every scale, coarsest first.</summary>
     public IReadOnlyList<(int Side, int Iterations)> Plan { get; } = [];
+
+    /// <summary>How each scale of <see cref="Plan"/> fits the memory budget: whole or in tiles, and its L-BFGS history.</summary>
+    public IReadOnlyList<MemoryPlan> MemoryPlans { get; } = [];
 
     /// <summary>Steps across all scales.</summary>
     public int TotalSteps { get; }
@@ -262,10 +270,11 @@ public sealed partial class StyleTransferSession : IDisposable
             run.Objective = new StyleTransferObjective(_network, normalizedContent, normalizedStyles,
                 settings.StyleLayers.Select(l => (l.Layer, l.Weight)).ToList(), settings.ContentLayer,
                 settings.Normalization, settings.ContentWeight, settings.StyleWeight, settings.TvWeight, settings.ActivationSmoothing,
-                settings.StyleLoss, normalizedRegions, settings.StyleOctaves, settings.ContentOctave);
+                settings.StyleLoss, normalizedRegions, settings.StyleOctaves, settings.ContentOctave,
+                MemoryPlans[index].Tiles, PrecisionChoice.ComputeType(settings.Precision));
             var startImage = StartImage(optimised, color.Initial(initial));
             run.Image = new ImageParameter(_network, settings.Space, startImage);
-            run.Optimizer = OptimizerStep.Create(settings, run.Image, run.Objective);
+            run.Optimizer = OptimizerStep.Create(settings with { LbfgsHistory = MemoryPlans[index].LbfgsHistory }, run.Image, run.Objective);
             run.Average = settings.EmaDecay > 0 ? new IterateAverage(settings.EmaDecay) : null;
             return run;
         }

@@ -61,6 +61,13 @@ public sealed record StyleTransferSettings
     public string? WeightsPath { get; init; }
     /// <summary>Intra-op threads for libtorch; 0 = libtorch's default (one per core).</summary>
     public int Threads { get; init; }
+    /// <summary><c>--tile N</c>: evaluate the loss in tiles with interiors of at most N pixels wherever a scale's image is
+    /// larger (exact, see <see cref="Tiling.TileGeometry"/>); 0 = only where the whole image would not fit
+    /// <see cref="MaxMemoryBytes"/>.</summary>
+    public int TileSize { get; init; }
+    /// <summary><c>--max-memory</c>: the most memory the process may use (bytes); tiles and the L-BFGS history are
+    /// sized to it (<see cref="MemoryPlan"/>). Null = what the machine has available when the session starts.</summary>
+    public long? MaxMemoryBytes { get; init; }
     /// <summary>Feature network weights and activations in fp32 or bf16 (<c>--precision</c>); losses stay fp32.</summary>
     public Precision Precision { get; init; } = Precision.Auto;
 
@@ -94,6 +101,8 @@ public sealed record StyleTransferSettings
         Require(ScaleIterations is null || ScaleIterations.Count == scales,
             "ScaleIterations", $"needs one step count per scale ({scales} with Scales {(Scales == ScalePyramid.Automatic ? "auto" : Scales)})");
         Require(ScaleIterations is null || ScaleIterations.All(n => n >= 0), "ScaleIterations", "values must be ≥ 0");
+        Require(TileSize == 0 || TileSize is >= 16 and <= 8192, "TileSize", "must be 0 (automatic) or between 16 and 8192 pixels");
+        Require(MaxMemoryBytes is null || MaxMemoryBytes >= MemoryPlan.MinimumBudget, "MaxMemoryBytes", $"must be at least {MemorySize.Format(MemoryPlan.MinimumBudget)}");
         Require(LbfgsHistory is >= 1 and <= 1000, "LbfgsHistory", "must be between 1 and 1000");
         Require(Threads >= 0 && Threads <= MaxThreads, "Threads", $"must be between 0 (one per core) and {MaxThreads} (4 per core, at most 256)");
     }
