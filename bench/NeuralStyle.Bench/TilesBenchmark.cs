@@ -14,13 +14,13 @@ public static class TilesBenchmark
 {
     /// <param name="steps">0 = until L-BFGS holds its full history (at least 4).</param>
     public static TilesCost Measure(string model, string contentPath, string stylePath, int size, long? budget, int tile,
-        int steps, Precision precision, OptimizerKind optimizer)
+        int steps, Precision precision, OptimizerKind optimizer, int lbfgsHistory = 100)
     {
         var spec = ModelSpec.Parse(model).Resolve(null, null, out _);
         var settings = Presets.ForModel(Presets.Gatys, "gatys", spec) with
         {
             Size = size, Scales = 1, ScaleIterations = null, Iterations = 1000, MaxMemoryBytes = budget, TileSize = tile,
-            Precision = precision, Optimizer = optimizer, LearningRate = Presets.DefaultLearningRate(optimizer, Presets.Gatys.Space),
+            Precision = precision, Optimizer = optimizer, LbfgsHistory = lbfgsHistory, LearningRate = Presets.DefaultLearningRate(optimizer, Presets.Gatys.Space),
         };
         GC.Collect();
         PeakMemory.Reset();

@@ -20,10 +20,11 @@ public static class BenchTilesCommand
         var overheadTile = new Option<int>("--overhead-tile") { Description = "Tile size for the overhead comparison.", DefaultValueFactory = _ => 512 };
         var precision = new Option<string>("--precision") { Description = "auto, fp32 or bf16.", DefaultValueFactory = _ => "auto" };
         var optimizer = new Option<string>("--optimizer") { Description = "lbfgs or adam.", DefaultValueFactory = _ => "lbfgs" };
+        var history = new Option<int>("--lbfgs-history") { Description = "The history asked for (the budget may shorten it).", DefaultValueFactory = _ => 100 };
         var content = new Option<string>("--content") { Description = "Photo.", DefaultValueFactory = _ => Path.Combine("examples", "coffee.png") };
         var style = new Option<string>("--style") { Description = "Painting.", DefaultValueFactory = _ => Path.Combine("examples", "starry_night.jpg") };
         var command = new Command("tiles", "Peak memory and s/step of runs under a --max-memory budget, and tiling's overhead against the whole image.");
-        foreach (var o in new Option[] { model, sizes, budget, tile, steps, overhead, overheadTile, precision, optimizer, content, style }) command.Options.Add(o);
+        foreach (var o in new Option[] { model, sizes, budget, tile, steps, overhead, overheadTile, precision, optimizer, history, content, style }) command.Options.Add(o);
         command.SetAction(parsed =>
         {
             var bytes = MemorySize.TryParse(parsed.GetValue(budget)!) ?? throw new NeuralStyleException("--max-memory: not a size (e.g. 4GiB)");
@@ -38,19 +39,54 @@ public static class BenchTilesCommand
             Console.WriteLine($"cpu: {CpuName()}; precision {parsed.GetValue(precision)} ({PrecisionChoice.ComputeType(compute)}); {kind}; {Environment.ProcessorCount} threads");
             void Print(TilesCost c, string label) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{label,-10} {c.Size,5}  {c.Steps,3} steps  peak {c.PeakMiB,7:F0} MiB  budget {c.BudgetMiB,7:F0} MiB  {c.SecondsPerStep,7:F2} s/step  {c.Plan}"));
-            foreach (var size in parsed.GetValue(sizes)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(int.Parse))
-                Print(TilesBenchmark.Measure(name, photo, painting, size, bytes, parsed.GetValue(tile), count, compute, kind), "budget");
-            if (parsed.GetValue(overhead) is > 0 and var at)
+            var list = parsed.GetValue(sizes)!.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).Select(int.Parse).ToList();
+            var cases = list.Count + (parsed.GetValue(overhead) > 0 ? 2 : 0);
+            if (cases > 1)
             {
-                var whole = TilesBenchmark.Measure(name, photo, painting, at, null, 0, count, compute, kind);
-                var tiled = TilesBenchmark.Measure(name, photo, painting, at, null, parsed.GetValue(overheadTile), count, compute, kind);
-                Print(whole, "whole");
-                Print(tiled, "tiled");
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"overhead of tiling at {at} px: {tiled.SecondsPerStep / whole.SecondsPerStep:F2}×"));
+                // One process per case: glibc keeps freed heap memory, so a case that follows another in the same
+                // process would report the earlier one's leftovers as its own peak.
+                foreach (var size in list) RunChild(parsed.Tokens, ["--sizes", size.ToString(CultureInfo.InvariantCulture), "--overhead-size", "0"]);
+                if (parsed.GetValue(overhead) is > 0 and var at)
+                {
+                    var steps = Math.Max(count, 4).ToString(CultureInfo.InvariantCulture);
+                    var whole = RunChild(parsed.Tokens, ["--sizes", at.ToString(CultureInfo.InvariantCulture), "--overhead-size", "0", "--max-memory", "64GiB", "--tile", "0", "--steps", steps]);
+                    var tiled = RunChild(parsed.Tokens, ["--sizes", at.ToString(CultureInfo.InvariantCulture), "--overhead-size", "0", "--max-memory", "64GiB",
+                        "--tile", parsed.GetValue(overheadTile).ToString(CultureInfo.InvariantCulture), "--steps", steps]);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"overhead of tiling at {at} px: {tiled / whole:F2}× (s/step, {steps} steps each)"));
+                }
+                return 0;
             }
+            foreach (var size in list)
+                Print(TilesBenchmark.Measure(name, photo, painting, size, bytes, parsed.GetValue(tile), count, compute, kind, parsed.GetValue(history)), "budget");
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Runs this command again in a child process with <paramref name="overrides"/> replacing the given
+    /// options, echoes its result line, and returns its s/step.</summary>
+    private static double RunChild(IReadOnlyList<System.CommandLine.Parsing.Token> tokens, string[] overrides)
+    {
+        var args = new List<string> { "tiles" };
+        var skip = overrides.Where((_, i) => i % 2 == 0).ToHashSet();
+        for (var i = 0; i < tokens.Count; i++)
+        {
+            if (tokens[i].Type == System.CommandLine.Parsing.TokenType.Command) continue;
+            if (skip.Contains(tokens[i].Value)) { i++; continue; }
+            args.Add(tokens[i].Value);
+        }
+        args.AddRange(overrides);
+        var self = Environment.ProcessPath!;
+        var start = new System.Diagnostics.ProcessStartInfo(self) { RedirectStandardOutput = true, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(BenchTilesCommand).Assembly.Location);
+        foreach (var a in args) start.ArgumentList.Add(a);
+        using var child = System.Diagnostics.Process.Start(start)!;
+        var lines = child.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        child.WaitForExit();
+        var result = lines.LastOrDefault(l => l.Contains(" s/step")) ?? throw new NeuralStyleException($"a benchmark case failed: {string.Join(" ", args)}: {lines.LastOrDefault()}");
+        Console.WriteLine(result);
+        var field = result.Split("s/step")[0].Trim().Split(' ')[^1];
+        return double.Parse(field, CultureInfo.InvariantCulture);
     }
 
     private static string CpuName()

@@ -36,10 +36,17 @@ public static class MemoryEstimate
     }
 
     /// <summary>Image-sized float32 tensors (12 bytes per pixel) a tiled step holds at its peak besides the optimiser's
-    /// history: the image, its gradient, the photo, the network input and RGB views, the padded image and its
-    /// gradient, the backward pass through padding and normalisation, total variation's differences, and
-    /// L-BFGS's own gradient, direction and previous step. Calibrated with neural-style-bench tiles (README).</summary>
-    public const double TiledImageVectors = 14;
+    /// history: the image, its gradient, the photo, the network input, the padded image and its gradient, the backward
+    /// pass through padding and normalisation, total variation's differences, L-BFGS's gradient, direction and previous
+    /// step. Fitted to neural-style-bench tiles with Adam (AVX-512 EPYC, bf16, tiles of 512 px): 2048×1365 px peaked at
+    /// 2046 MiB, 4096×2731 px at 3390 MiB, 8.3 vectors per pixel besides Adam's moments and the content target; 9.</summary>
+    public const double TiledImageVectors = 9;
+
+    /// <summary>What an L-BFGS pair really costs in a tiled run, against its two nominal vectors: measured 2.0× at
+    /// 1024×683 px (100 pairs) and 2.07× at 2048×1365 px (26 pairs), in separate processes. Vectors of those sizes
+    /// come from glibc's heap, where the tiles' short-lived tensors fragment it around the long-lived pairs (a fixed
+    /// mmap threshold of 1 MiB took 40 % off a tiled run's peak but made its steps 50 % slower, so we pay memory).</summary>
+    public const double TiledLbfgsOverhead = 2.1;
 
     /// <summary>Bytes per value of a tile's layer outputs, measured (neural-style-bench tiles, AVX-512 EPYC, bundled VGG
     /// layers, Adam, 2048×1365 px with tiles of 256/512/1024 px): the peak grew by 2.0 KB per tile input pixel in bf16
@@ -47,8 +54,9 @@ public static class MemoryEstimate
     /// of the requested layers and the convolutions' backward works in float32. So one figure for both, with a margin.</summary>
     public const double TileBytesPerValue = 4.4;
 
-    /// <summary>The runtime, libtorch and the weights: 290–510 MiB measured before a tiled run's images; 512 MiB.</summary>
-    public const double TiledFixedBytes = 512L << 20;
+    /// <summary>The runtime, libtorch, the weights and what the allocator keeps from building the targets: the same fit
+    /// as <see cref="TiledImageVectors"/> gave 1012 MiB; 1 GiB.</summary>
+    public const double TiledFixedBytes = 1L << 30;
 
     /// <summary>Estimated peak bytes of a run evaluated in tiles of at most <paramref name="tileInputPixels"/> input
     /// pixels (halo included) with an L-BFGS history of <paramref name="history"/> pairs.</summary>
@@ -59,7 +67,8 @@ public static class MemoryEstimate
         var elementSize = computeType == ScalarType.BFloat16 ? 2 : 4;
         var tile = tileInputPixels * ActivationValuesPerPixel(settings) * TileBytesPerValue;
         var images = pixels * (TiledImageVectors * 3 * 4 + ContentValuesPerPixel(settings) * elementSize);
-        return TiledFixedBytes + tile + images + pixels * OptimizerBytesPerPixel(settings, history);
+        var optimizer = settings.Optimizer == OptimizerKind.Lbfgs ? TiledLbfgsOverhead * 2.0 * history * 3 * 4 : 3 * 3 * 4;
+        return TiledFixedBytes + tile + images + pixels * optimizer;
     }
 
     /// <summary>Bytes per pixel of the optimiser's history: L-BFGS two vectors per pair (× the measured overhead),

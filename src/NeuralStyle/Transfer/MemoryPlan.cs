@@ -110,15 +110,16 @@ public sealed record MemoryPlan(long Width, long Height, TileGeometry? Tiles, in
             geometry ??= TileGeometry.For(network, layers, step); // does not fit: reported below
         }
 
-        var pairBytes = MemoryEstimate.OptimizerBytesPerPixel(settings, 1) * width * height;
         if (!forced && geometry.Layout(height, width).Tiles.Count == 1)
         {
+            var pairBytes = MemoryEstimate.OptimizerBytesPerPixel(settings, 1) * width * height;
             // One tile is the whole image: run it whole (no second pass), with the history that fits beside it.
             var history = Math.Clamp((int)Math.Floor((budget!.Value - MemoryEstimate.PeakBytes(settings with { LbfgsHistory = 0 }, width, height, type)) / pairBytes), 1, requested);
             var bytes = MemoryEstimate.PeakBytes(settings with { LbfgsHistory = history }, width, height, type);
             if (bytes <= budget) return Plan(null, history, bytes);
         }
-        var fitting = budget is null || !lbfgs ? requested : (int)Math.Floor((budget.Value - Peak(geometry, 0)) / pairBytes);
+        var tiledPairBytes = Peak(geometry, 1) - Peak(geometry, 0);
+        var fitting = budget is null || !lbfgs ? requested : (int)Math.Floor((budget.Value - Peak(geometry, 0)) / tiledPairBytes);
         var chosen = Math.Clamp(fitting, 1, requested);
         var estimate = Peak(geometry, chosen);
         if (budget is not null && estimate > budget)

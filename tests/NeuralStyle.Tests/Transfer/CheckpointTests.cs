@@ -6,7 +6,7 @@ using static NeuralStyle.Tests.Controls.ControlRuns;
 namespace NeuralStyle.Tests.Transfer;
 
 /// <summary>A run stopped after a checkpoint and resumed from it ends with exactly the bytes of a run that was
-/// never stopped (same seed, one thread): L-BFGS and Adam, one scale and two, before, at and after a scale change.</summary>
+/// never stopped (same seed, one thread): L-BFGS and Adam, one scale and two, before, at and after a scale change, whole and in tiles.</summary>
 public sealed class CheckpointTests : IDisposable
 {
     private readonly TempFolder _dir = new();
@@ -18,6 +18,7 @@ public sealed class CheckpointTests : IDisposable
         { "lbfgs", 3 }, { "adam", 3 },                   // one scale, stopped half way
         { "lbfgs-scales", 2 }, { "adam-scales", 2 },     // two scales, stopped in the coarse one: the resumed run changes scale
         { "lbfgs-scales", 4 }, { "adam-scales", 5 },     // stopped at the end of the coarse scale / in the fine one
+        { "lbfgs-tiled", 3 }, { "adam-scales-tiled", 5 }, // in tiles (--tile 32: 2×2 at 64 px)
     };
 
     private static StyleTransferSettings Settings(string name)
@@ -25,8 +26,10 @@ public sealed class CheckpointTests : IDisposable
         var settings = Small(6) with { Threads = 1, Seed = 7, Init = InitialImage.Parse("noise-blend:0.2") };
         if (name.StartsWith("adam", StringComparison.Ordinal))
             settings = settings with { Optimizer = OptimizerKind.Adam, LearningRate = 0.02, EmaDecay = 0.7 };
-        if (name.EndsWith("scales", StringComparison.Ordinal))
+        if (name.Contains("scales", StringComparison.Ordinal))
             settings = settings with { Size = 128, Scales = 2, ScaleIterations = [4, 3], PreserveColor = ColorPreservation.Luminance };
+        if (name.EndsWith("tiled", StringComparison.Ordinal))
+            settings = settings with { TileSize = 32 };
         return settings;
     }
 
