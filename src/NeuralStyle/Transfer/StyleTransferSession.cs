@@ -2,6 +2,7 @@ using System.Diagnostics;
 using NeuralStyle.Imaging;
 using NeuralStyle.Losses;
 using NeuralStyle.Networks;
+using NeuralStyle.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -227,7 +228,9 @@ public sealed partial class StyleTransferSession : IDisposable
         var start = ImageResize.ToSize(finished, size.Height, size.Width);
         _scale.Dispose();
         _scale = null;
+        NativeHeap.Trim(); // the finished scale's memory back to the system before the larger one starts
         _scale = BuildScale(next, start);
+        NativeHeap.Trim(); // and what building its targets left behind
     }
 
     /// <summary>Loads and sizes every image for scale <paramref name="index"/>, computes the targets and sets up the optimiser.</summary>
