@@ -7,7 +7,7 @@ namespace NeuralStyle.Losses;
 /// A loss term that depends on a layer's features only through sums over positions (Σ F·Fᵀ, Σ F, Σ (F−P)², …).
 /// Every term is written so, because sums can be taken piece by piece: a tiled run adds the sums of its tiles,
 /// evaluates <see cref="Loss"/> once on the totals, and sends each tile the gradient with respect to the totals
-/// (Tiling/TiledObjective). The whole-image path is the same two calls on one piece, so both paths share one
+/// (StyleTransferObjective.Tiled.cs). The whole-image path is the same two calls on one piece, so both paths share one
 /// definition of every loss.
 /// </summary>
 public interface ISummedTerm
