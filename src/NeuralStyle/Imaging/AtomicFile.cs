@@ -22,6 +22,12 @@ public static partial class AtomicFile
 {
     private static readonly ConcurrentDictionary<string, byte> Live = new();
 
+    // Registering and creating a temporary, and the forced exit's removal of them all, exclude each other: a signal
+    // that removed the registered names just before the file was created left it behind (seen in CI). After the
+    // removal no new temporary may be created.
+    private static readonly Lock Gate = new();
+    private static bool _closed;
+
     /// <summary>The folder <paramref name="path"/> would be written in, or a one-line error if it does not exist.</summary>
     public static string ExistingFolderOf(string path)
     {
@@ -63,8 +69,13 @@ public static partial class AtomicFile
         var temp = TemporaryName(folder);
         try
         {
-            Live[temp] = 0;
-            var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+            FileStream stream;
+            lock (Gate)
+            {
+                if (_closed) throw new OperationCanceledException("the process is stopping");
+                Live[temp] = 0;
+                stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+            }
             return new PendingFile(path, full, temp, stream);
         }
         catch (Exception ex)
@@ -83,8 +94,12 @@ public static partial class AtomicFile
     /// <summary>Removes every temporary this process has open (on a forced exit).</summary>
     public static void RemoveLiveTemporaries()
     {
-        foreach (var temp in Live.Keys) TryDelete(temp);
-        Live.Clear();
+        lock (Gate)
+        {
+            _closed = true;
+            foreach (var temp in Live.Keys) TryDelete(temp);
+            Live.Clear();
+        }
     }
 
     [GeneratedRegex(@"^\.neural-style-(\d+)-[0-9a-f]{8}\.tmp$")]
