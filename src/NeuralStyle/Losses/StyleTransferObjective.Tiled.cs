@@ -92,26 +92,22 @@ public sealed partial class StyleTransferObjective
         var tiles = _tiles!;
         using (torch.no_grad())
         {
-            var layers = terms.Select(t => t.Layer).Distinct().ToList();
-            foreach (var tile in layout.Tiles)
+            layout.ForEachTile(source, terms.Select(t => t.Layer).Distinct().ToList(), (layer, cells, window) =>
             {
-                if (layers.Count == 0) break;
-                using var tileScope = torch.NewDisposeScope();
-                var features = tiles.Network.Inner.Extract(TileLayout.PieceOf(tile, source), layers);
                 for (var i = 0; i < terms.Count; i++)
                 {
-                    var (cells, window) = layout.Crop(tile, terms[i].Layer, features[terms[i].Layer]);
+                    if (terms[i].Layer != layer) continue;
                     var sums = terms[i].Sums(cells, window);
                     if (totals[i] is { } total)
                         foreach (var (sum, add) in total.Zip(sums)) sum.add_(add);
                     else
                     {
                         totals[i] = sums.Select(s => s.MoveToOuterDisposeScope()).ToArray();
-                        var (h, w) = layout.MapSize(tiles.Jumps[terms[i].Layer]);
+                        var (h, w) = layout.MapSize(tiles.Jumps[layer]);
                         shapes[i] = new MapShape(cells.shape[1], h, w);
                     }
                 }
-            }
+            });
         }
         var value = 0.0;
         var gradients = new List<Tensor[]>();

@@ -26,21 +26,15 @@ public sealed class FeatureReader(IFeatureNetwork network, TileGeometry? tiles)
         var layout = tiles.Layout(input.shape[2], input.shape[3]);
         var padded = tiles.Network.Pad(input);
         var maps = new Dictionary<string, Tensor>();
-        foreach (var tile in layout.Tiles)
+        layout.ForEachTile(padded, layers, (layer, piece, window) =>
         {
-            using var tileScope = torch.NewDisposeScope();
-            var features = tiles.Network.Inner.Extract(TileLayout.PieceOf(tile, padded), layers);
-            foreach (var layer in layers)
+            if (!maps.TryGetValue(layer, out var whole))
             {
-                var (piece, window) = layout.Crop(tile, layer, features[layer]);
-                if (!maps.TryGetValue(layer, out var whole))
-                {
-                    var (h, w) = layout.MapSize(tiles.Jumps[layer]);
-                    whole = maps[layer] = torch.empty([1, piece.shape[1], h, w], dtype: piece.dtype).MoveToOuterDisposeScope();
-                }
-                window.Of(whole).copy_(piece);
+                var (h, w) = layout.MapSize(tiles.Jumps[layer]);
+                whole = maps[layer] = torch.empty([1, piece.shape[1], h, w], dtype: piece.dtype).MoveToOuterDisposeScope();
             }
-        }
+            window.Of(whole).copy_(piece);
+        });
         foreach (var map in maps.Values) map.MoveToOuterDisposeScope();
         return maps;
     }
@@ -75,23 +69,17 @@ public sealed class FeatureReader(IFeatureNetwork network, TileGeometry? tiles)
         {
             var layout = tiles.Layout(input.shape[2], input.shape[3]);
             var padded = tiles.Network.Pad(input);
-            foreach (var tile in layout.Tiles)
+            layout.ForEachTile(padded, layers, (layer, piece, window) =>
             {
-                using var tileScope = torch.NewDisposeScope();
-                var features = tiles.Network.Inner.Extract(TileLayout.PieceOf(tile, padded), layers);
-                foreach (var layer in layers)
+                var part = sums(layer, piece, window);
+                if (totals.TryGetValue(layer, out var total))
+                    foreach (var (sum, add) in total.Sums.Zip(part)) sum.add_(add);
+                else
                 {
-                    var (piece, window) = layout.Crop(tile, layer, features[layer]);
-                    var part = sums(layer, piece, window);
-                    if (totals.TryGetValue(layer, out var total))
-                        foreach (var (sum, add) in total.Sums.Zip(part)) sum.add_(add);
-                    else
-                    {
-                        var (h, w) = layout.MapSize(tiles.Jumps[layer]);
-                        totals[layer] = (part.Select(p => p.MoveToOuterDisposeScope()).ToArray(), new MapShape(piece.shape[1], h, w));
-                    }
+                    var (h, w) = layout.MapSize(tiles.Jumps[layer]);
+                    totals[layer] = (part.Select(p => p.MoveToOuterDisposeScope()).ToArray(), new MapShape(piece.shape[1], h, w));
                 }
-            }
+            });
         }
         foreach (var total in totals.Values)
             foreach (var sum in total.Sums) sum.MoveToOuterDisposeScope();

@@ -1,4 +1,5 @@
 using NeuralStyle.Losses;
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace NeuralStyle.Tiling;
@@ -52,6 +53,25 @@ public sealed class TileLayout
 
     /// <summary>The tile's piece of a padded-image-sized tensor (a view).</summary>
     public static Tensor PieceOf(Tile tile, Tensor padded) => padded.narrow(2, tile.Top, tile.Height).narrow(3, tile.Left, tile.Width);
+
+    /// <summary>Runs the raw network on every tile of <paramref name="padded"/> (the image as
+    /// <see cref="Networks.BorderPaddedNetwork.Pad"/> makes it) and hands <paramref name="visit"/> each layer's cells of
+    /// the tile's interior with their window in the whole map. Each tile's tensors are freed after its visit; a visitor
+    /// keeps a tensor by moving it to the outer dispose scope. Gradients are neither taken nor blocked here.</summary>
+    public void ForEachTile(Tensor padded, IReadOnlyCollection<string> layers, Action<string, Tensor, CellWindow> visit)
+    {
+        if (layers.Count == 0) return;
+        foreach (var tile in Tiles)
+        {
+            using var scope = torch.NewDisposeScope();
+            var features = _geometry.Network.Inner.Extract(PieceOf(tile, padded), layers);
+            foreach (var layer in layers)
+            {
+                var (cells, window) = Crop(tile, layer, features[layer]);
+                visit(layer, cells, window);
+            }
+        }
+    }
 
     /// <summary>A tile's feature map of one layer cut to the cells of its interior that belong to the image, and
     /// where they lie in the whole map.</summary>

@@ -22,7 +22,7 @@ namespace NeuralStyle.Transfer;
 public static class MemoryEstimate
 {
     private const double BackwardFactor = 1.2;
-    private const double LbfgsOverhead = 1.5;
+    public const double LbfgsOverhead = 1.5;
     private const double OnnxValuesPerPixel = 200;
     public const double FixedBytes = 1L << 30;
 
@@ -67,14 +67,15 @@ public static class MemoryEstimate
         var elementSize = computeType == ScalarType.BFloat16 ? 2 : 4;
         var tile = tileInputPixels * ActivationValuesPerPixel(settings) * TileBytesPerValue;
         var images = pixels * (TiledImageVectors * 3 * 4 + ContentValuesPerPixel(settings) * elementSize);
-        var optimizer = settings.Optimizer == OptimizerKind.Lbfgs ? TiledLbfgsOverhead * 2.0 * history * 3 * 4 : 3 * 3 * 4;
-        return TiledFixedBytes + tile + images + pixels * optimizer;
+        return TiledFixedBytes + tile + images + pixels * OptimizerBytesPerPixel(settings, history, TiledLbfgsOverhead);
     }
 
     /// <summary>Bytes per pixel of the optimiser's history: L-BFGS two vectors per pair (× the measured overhead),
     /// Adam its two moments and a temporary.</summary>
-    public static double OptimizerBytesPerPixel(StyleTransferSettings settings, int history) =>
-        settings.Optimizer == OptimizerKind.Lbfgs ? LbfgsOverhead * 2.0 * history * 3 * 4 : 3 * 3 * 4;
+    /// <param name="lbfgsOverhead">What a pair costs against its two nominal vectors: <see cref="LbfgsOverhead"/> for the
+    /// whole image, <see cref="TiledLbfgsOverhead"/> in tiles.</param>
+    public static double OptimizerBytesPerPixel(StyleTransferSettings settings, int history, double lbfgsOverhead = LbfgsOverhead) =>
+        settings.Optimizer == OptimizerKind.Lbfgs ? lbfgsOverhead * 2.0 * history * 3 * 4 : 3 * 3 * 4;
 
     /// <summary>Values per image pixel of the photo's features at the content layer, which a tiled run keeps whole.</summary>
     private static double ContentValuesPerPixel(StyleTransferSettings settings)
