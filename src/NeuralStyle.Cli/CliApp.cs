@@ -13,6 +13,8 @@ public static class CliApp
         root.Subcommands.Add(StylizeCommand.Create());
         root.Subcommands.Add(ResumeCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(WorkerCommand.Create());
         root.Subcommands.Add(BenchMoved());
         return Run(root, args);
     }

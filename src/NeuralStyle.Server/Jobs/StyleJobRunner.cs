@@ -1,0 +1,168 @@
+using System.Diagnostics;
+using Hangfire;
+using Microsoft.Extensions.Logging;
+using NeuralStyle.Imaging;
+using NeuralStyle.Reports;
+using NeuralStyle.Server.Storage;
+using NeuralStyle.Transfer;
+
+namespace NeuralStyle.Server.Jobs;
+
+/// <summary>
+/// The Hangfire job: runs one style-transfer job from the store to the end, on whichever worker took it.
+/// It claims the job (a lease it renews with every report), resumes from the stored checkpoint when there is
+/// one, reports progress and a preview about once a second, checkpoints regularly, and stores the result.
+/// A worker that dies loses only the steps since its last checkpoint: Hangfire hands the job to another
+/// worker once the dead one's fetch times out, and that one claims it when the lease has run out.
+/// </summary>
+public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, ServiceLimits limits, ILogger<StyleJobRunner> log)
+{
+    /// <param name="jobId">The store's job id.</param>
+    /// <param name="shutdown">Hangfire's: set when this worker shuts down (the job is checkpointed and given back).</param>
+    [AutomaticRetry(Attempts = 0)] // a failure is recorded on the job; running it again would fail the same way
+    public void Run(string jobId, CancellationToken shutdown)
+    {
+        var job = store.Get(jobId);
+        if (job is null || job.State.IsTerminal()) return; // deleted or finished (e.g. a late duplicate delivery)
+        if (!Claim(job, shutdown)) return;
+        job = store.Get(jobId)!;
+        try
+        {
+            Execute(job, shutdown);
+        }
+        catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
+        {
+            throw; // Hangfire puts the job back in the queue
+        }
+        catch (NeuralStyleException e)
+        {
+            store.Finish(jobId, JobState.Failed, UserMessage.OneLine(e.Message), new Dictionary<string, byte[]>());
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "job {Job} failed", jobId);
+            store.Finish(jobId, JobState.Failed, $"internal error: {UserMessage.OneLine(e.Message)}", new Dictionary<string, byte[]>());
+        }
+    }
+
+    /// <summary>Takes the job; while another live worker holds it, waits for that lease to run out (a redelivered
+    /// job of a dead worker), and gives up when the holder keeps renewing it (a live duplicate).</summary>
+    private bool Claim(JobRecord job, CancellationToken shutdown)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!store.TryClaim(job.Id, options.Name, options.Lease))
+        {
+            var now = store.Get(job.Id);
+            if (now is null || now.State.IsTerminal()) return false;
+            if (now.CancelRequested)
+            {
+                store.Finish(job.Id, JobState.Cancelled, null, new Dictionary<string, byte[]>());
+                return false;
+            }
+            if (deadline.Elapsed > 3 * options.Lease) return false;
+            shutdown.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
+            shutdown.ThrowIfCancellationRequested();
+        }
+        return true;
+    }
+
+    private void Execute(JobRecord job, CancellationToken shutdown)
+    {
+        using var session = OpenSession(job);
+        var lastReport = Stopwatch.StartNew();
+        var lastCheckpoint = Stopwatch.StartNew();
+        var checkpointStep = session.StepsCompleted;
+        var lastScale = -1;
+        while (session.Step() is { } report)
+        {
+            if (shutdown.IsCancellationRequested)
+            {
+                Checkpoint(job, session);
+                store.Release(job.Id, options.Name);
+                shutdown.ThrowIfCancellationRequested();
+            }
+            var due = lastReport.Elapsed >= options.ProgressInterval || report.Scale != lastScale || session.IsFinished;
+            if (due)
+            {
+                lastScale = report.Scale;
+                lastReport.Restart();
+                switch (store.Report(job.Id, options.Name, Progress(session, report), session.EncodeCurrentImage(ImageFormat.Jpeg), options.Lease))
+                {
+                    case ReportOutcome.Lost:
+                        log.LogWarning("job {Job} was taken over by another worker; stopping here", job.Id);
+                        return;
+                    case ReportOutcome.Cancel:
+                        store.Finish(job.Id, JobState.Cancelled, null, new Dictionary<string, byte[]>());
+                        return;
+                }
+            }
+            var byTime = options.CheckpointInterval > TimeSpan.Zero && lastCheckpoint.Elapsed >= options.CheckpointInterval;
+            var bySteps = options.CheckpointSteps > 0 && session.StepsCompleted - checkpointStep >= options.CheckpointSteps;
+            if ((byTime || bySteps) && !session.IsFinished)
+            {
+                Checkpoint(job, session);
+                checkpointStep = session.StepsCompleted;
+                lastCheckpoint.Restart();
+            }
+        }
+        using var result = session.Result();
+        store.Finish(job.Id, JobState.Done, null, new Dictionary<string, byte[]>
+        {
+            [Blobs.Result] = ImageSaver.Encode(result.Image, ImageFormat.Png),
+            [Blobs.Plot] = Plot(session.History),
+        });
+    }
+
+    /// <summary>A new session, or the stored checkpoint's (the settings it was started with, this worker's threads).</summary>
+    private StyleTransferSession OpenSession(JobRecord job)
+    {
+        var inputs = JobInputs.Load(store, job);
+        try
+        {
+            if (job.CheckpointStep > 0 && store.GetBlob(job.Id, Blobs.Checkpoint) is { } checkpoint)
+            {
+                using var file = new ScratchFile(job.Id);
+                File.WriteAllBytes(file.Path, checkpoint);
+                log.LogInformation("job {Job}: resuming from the checkpoint at step {Step}", job.Id, job.CheckpointStep);
+                return StyleTransferSession.Resume(file.Path, inputs, settings: s => s with { Threads = options.Threads });
+            }
+            var settings = job.Request.Resolve(JobInputs.PaintingCount(job), limits, options.Threads);
+            return new StyleTransferSession(settings, inputs);
+        }
+        catch
+        {
+            inputs.Dispose();
+            throw;
+        }
+    }
+
+    private void Checkpoint(JobRecord job, StyleTransferSession session)
+    {
+        using var file = new ScratchFile(job.Id);
+        session.SaveCheckpoint(file.Path);
+        store.SaveCheckpoint(job.Id, options.Name, session.StepsCompleted, File.ReadAllBytes(file.Path));
+    }
+
+    private static JobProgress Progress(StyleTransferSession session, IterationReport report)
+    {
+        var fraction = report.Fraction;
+        return new JobProgress
+        {
+            Step = report.Step,
+            TotalSteps = report.TotalSteps,
+            Scale = report.Scale,
+            Scales = report.Scales,
+            Side = report.Side,
+            ElapsedSeconds = report.Seconds,
+            EtaSeconds = fraction > 0 ? report.Seconds * (1 - fraction) / fraction : null,
+            Losses = LossCurve.From(session.History),
+        };
+    }
+
+    private static byte[] Plot(IReadOnlyList<IterationReport> history)
+    {
+        using var file = new ScratchFile("plot", ".png");
+        LossPlot.Save(file.Path, history);
+        return File.ReadAllBytes(file.Path);
+    }
+}

@@ -1,0 +1,58 @@
+using NeuralStyle.Server.Jobs;
+
+namespace NeuralStyle.Server.Storage;
+
+/// <summary>
+/// Where jobs and their images live: the one place every web server and worker reads and writes, so a worker
+/// needs nothing but the store's connection (inputs, previews, checkpoints and results are blobs in it).
+/// Times come from the store's own clock, so leases mean the same on every machine.
+/// </summary>
+public interface IJobStore
+{
+    /// <summary>Creates the tables when they are missing.</summary>
+    void Initialize();
+
+    void Create(JobRecord job, IReadOnlyDictionary<string, byte[]> blobs);
+
+    JobRecord? Get(string id);
+
+    /// <summary>The owner's jobs, newest first.</summary>
+    IReadOnlyList<JobRecord> List(string owner, int limit);
+
+    /// <summary>Jobs from this network address that are queued or running.</summary>
+    int CountActive(string address);
+
+    /// <summary>Takes the job for <paramref name="worker"/> when it is queued or running and no other worker's
+    /// lease is live; then it is running, held until now + <paramref name="lease"/>.</summary>
+    bool TryClaim(string id, string worker, TimeSpan lease);
+
+    /// <summary>Stores progress (and a new preview when given) and renews the lease.</summary>
+    ReportOutcome Report(string id, string worker, JobProgress progress, byte[]? preview, TimeSpan lease);
+
+    void SaveCheckpoint(string id, string worker, int step, byte[] checkpoint);
+
+    /// <summary>Gives the job back (a worker shutting down): queued again, lease ended, checkpoint kept.</summary>
+    void Release(string id, string worker);
+
+    /// <summary>Ends the job in a terminal state, storing <paramref name="blobs"/> (result, plot); drops its checkpoint.</summary>
+    void Finish(string id, JobState state, string? error, IReadOnlyDictionary<string, byte[]> blobs);
+
+    /// <summary>Asks a job to stop: a queued job is cancelled at once, a running one at its next report.
+    /// Returns the job's state after the request, or null when there is no such job.</summary>
+    JobState? RequestCancel(string id);
+
+    /// <summary>Removes the job and its images.</summary>
+    bool Delete(string id);
+
+    byte[]? GetBlob(string id, string name);
+}
+
+/// <summary>What a worker learns when it reports progress.</summary>
+public enum ReportOutcome
+{
+    Continue,
+    /// <summary>The user asked to cancel.</summary>
+    Cancel,
+    /// <summary>The job is no longer this worker's (its lease ran out and another took it, or it was deleted).</summary>
+    Lost,
+}

@@ -1,0 +1,23 @@
+using System.Data.Common;
+using Npgsql;
+
+namespace NeuralStyle.Server.Storage;
+
+/// <summary>The job store in PostgreSQL: what every web server and worker of a scaled-out service share.</summary>
+public sealed class PostgresJobStore(string connectionString) : SqlJobStore
+{
+    // Milliseconds of the server's clock: every machine's leases are measured on the same one.
+    protected override string NowMs => "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
+    protected override string BlobType => "BYTEA";
+
+    protected override DbConnection Open()
+    {
+        var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        return connection;
+    }
+
+    // Several processes may start at once against a new database: one creates the tables, the others wait for it.
+    protected override void BeforeCreatingTables(DbConnection connection, DbTransaction transaction) =>
+        Execute(connection, transaction, "SELECT pg_advisory_xact_lock(7236481)");
+}

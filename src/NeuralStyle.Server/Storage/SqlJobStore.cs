@@ -1,0 +1,251 @@
+using System.Data.Common;
+using System.Text.Json;
+using NeuralStyle.Server.Jobs;
+
+namespace NeuralStyle.Server.Storage;
+
+/// <summary>
+/// The job store in SQL, written once for both databases (ADO.NET, <c>@name</c> parameters, <c>ON CONFLICT</c>,
+/// <c>RETURNING</c>); the two subclasses give only their connection, column types and clock.
+/// Two tables: <c>ns_jobs</c> (one row per job, progress as JSON) and <c>ns_blobs</c> (its images).
+/// </summary>
+public abstract class SqlJobStore : IJobStore
+{
+    protected static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+
+    protected abstract DbConnection Open();
+
+    /// <summary>SQL for the store's clock in Unix milliseconds.</summary>
+    protected abstract string NowMs { get; }
+    protected abstract string BlobType { get; }
+    protected virtual string IntegerType => "BIGINT";
+
+    public virtual void Initialize()
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        BeforeCreatingTables(connection, transaction);
+        Execute(connection, transaction, $"""
+            CREATE TABLE IF NOT EXISTS ns_jobs (
+                id TEXT PRIMARY KEY,
+                owner TEXT NOT NULL,
+                address TEXT NOT NULL,
+                request TEXT NOT NULL,
+                input_names TEXT NOT NULL,
+                created {IntegerType} NOT NULL,
+                updated {IntegerType} NOT NULL,
+                state TEXT NOT NULL,
+                progress TEXT NOT NULL,
+                preview_version {IntegerType} NOT NULL DEFAULT 0,
+                checkpoint_step {IntegerType} NOT NULL DEFAULT 0,
+                error TEXT NULL,
+                cancel_requested {IntegerType} NOT NULL DEFAULT 0,
+                worker TEXT NULL,
+                lease_until {IntegerType} NOT NULL DEFAULT 0,
+                attempts {IntegerType} NOT NULL DEFAULT 0)
+            """);
+        Execute(connection, transaction, "CREATE INDEX IF NOT EXISTS ns_jobs_owner ON ns_jobs (owner, created)");
+        Execute(connection, transaction, "CREATE INDEX IF NOT EXISTS ns_jobs_address ON ns_jobs (address, state)");
+        Execute(connection, transaction, $"""
+            CREATE TABLE IF NOT EXISTS ns_blobs (
+                job_id TEXT NOT NULL,
+                name TEXT NOT NULL,
+                data {BlobType} NOT NULL,
+                PRIMARY KEY (job_id, name))
+            """);
+        transaction.Commit();
+    }
+
+    /// <summary>Runs in the transaction that creates the tables, first.</summary>
+    protected virtual void BeforeCreatingTables(DbConnection connection, DbTransaction transaction)
+    {
+    }
+
+    public void Create(JobRecord job, IReadOnlyDictionary<string, byte[]> blobs)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        Execute(connection, transaction, $"""
+            INSERT INTO ns_jobs (id, owner, address, request, input_names, created, updated, state, progress)
+            VALUES (@id, @owner, @address, @request, @names, {NowMs}, {NowMs}, @state, @progress)
+            """,
+            ("id", job.Id), ("owner", job.Owner), ("address", job.Address), ("request", JsonSerializer.Serialize(job.Request, Json)),
+            ("names", JsonSerializer.Serialize(job.InputNames, Json)), ("state", JobState.Queued.Name()),
+            ("progress", JsonSerializer.Serialize(JobProgress.None, Json)));
+        foreach (var (name, data) in blobs) PutBlob(connection, transaction, job.Id, name, data);
+        transaction.Commit();
+    }
+
+    public JobRecord? Get(string id)
+    {
+        using var connection = Open();
+        return Query(connection, $"SELECT {Columns} FROM ns_jobs WHERE id = @id", ("id", id)).FirstOrDefault();
+    }
+
+    public IReadOnlyList<JobRecord> List(string owner, int limit)
+    {
+        using var connection = Open();
+        return Query(connection, $"SELECT {Columns} FROM ns_jobs WHERE owner = @owner ORDER BY created DESC LIMIT @limit",
+            ("owner", owner), ("limit", (long)limit));
+    }
+
+    public int CountActive(string address)
+    {
+        using var connection = Open();
+        return Convert.ToInt32(Scalar(connection, null, "SELECT COUNT(*) FROM ns_jobs WHERE address = @address AND state IN ('queued', 'running')",
+            ("address", address)));
+    }
+
+    public bool TryClaim(string id, string worker, TimeSpan lease)
+    {
+        using var connection = Open();
+        return Execute(connection, null, $"""
+            UPDATE ns_jobs SET state = 'running', worker = @worker, lease_until = {NowMs} + @lease, attempts = attempts + 1, updated = {NowMs}
+            WHERE id = @id AND state IN ('queued', 'running') AND cancel_requested = 0
+              AND (worker IS NULL OR worker = @worker OR lease_until < {NowMs})
+            """, ("id", id), ("worker", worker), ("lease", (long)lease.TotalMilliseconds)) == 1;
+    }
+
+    public ReportOutcome Report(string id, string worker, JobProgress progress, byte[]? preview, TimeSpan lease)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        var cancel = Scalar(connection, transaction, $"""
+            UPDATE ns_jobs SET progress = @progress, lease_until = {NowMs} + @lease, updated = {NowMs},
+                preview_version = preview_version + @bump
+            WHERE id = @id AND worker = @worker AND state = 'running'
+            RETURNING cancel_requested
+            """, ("id", id), ("worker", worker), ("progress", JsonSerializer.Serialize(progress, Json)),
+            ("lease", (long)lease.TotalMilliseconds), ("bump", preview is null ? 0L : 1L));
+        if (cancel is null or DBNull) return ReportOutcome.Lost;
+        if (preview is not null) PutBlob(connection, transaction, id, Blobs.Preview, preview);
+        transaction.Commit();
+        return Convert.ToInt64(cancel) != 0 ? ReportOutcome.Cancel : ReportOutcome.Continue;
+    }
+
+    public void SaveCheckpoint(string id, string worker, int step, byte[] checkpoint)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        var mine = Execute(connection, transaction, "UPDATE ns_jobs SET checkpoint_step = @step WHERE id = @id AND worker = @worker AND state = 'running'",
+            ("id", id), ("worker", worker), ("step", (long)step));
+        if (mine != 1) return; // no longer this worker's: its checkpoint must not replace the new holder's
+        PutBlob(connection, transaction, id, Blobs.Checkpoint, checkpoint);
+        transaction.Commit();
+    }
+
+    public void Release(string id, string worker)
+    {
+        using var connection = Open();
+        Execute(connection, null, $"UPDATE ns_jobs SET state = 'queued', worker = NULL, lease_until = 0, updated = {NowMs} WHERE id = @id AND worker = @worker AND state = 'running'",
+            ("id", id), ("worker", worker));
+    }
+
+    public void Finish(string id, JobState state, string? error, IReadOnlyDictionary<string, byte[]> blobs)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        Execute(connection, transaction, $"UPDATE ns_jobs SET state = @state, error = @error, lease_until = 0, updated = {NowMs} WHERE id = @id",
+            ("id", id), ("state", state.Name()), ("error", error));
+        foreach (var (name, data) in blobs) PutBlob(connection, transaction, id, name, data);
+        Execute(connection, transaction, "DELETE FROM ns_blobs WHERE job_id = @id AND name = @name", ("id", id), ("name", Blobs.Checkpoint));
+        transaction.Commit();
+    }
+
+    public JobState? RequestCancel(string id)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        Execute(connection, transaction, $"UPDATE ns_jobs SET cancel_requested = 1, updated = {NowMs} WHERE id = @id AND state IN ('queued', 'running')", ("id", id));
+        // A job no worker holds stops now; a running one stops at its next report (within a second or so).
+        Execute(connection, transaction, $"""
+            UPDATE ns_jobs SET state = 'cancelled', updated = {NowMs}
+            WHERE id = @id AND (state = 'queued' OR (state = 'running' AND lease_until < {NowMs}))
+            """, ("id", id));
+        var state = Scalar(connection, transaction, "SELECT state FROM ns_jobs WHERE id = @id", ("id", id));
+        transaction.Commit();
+        return state is string s ? JobStates.Parse(s) : null;
+    }
+
+    public bool Delete(string id)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        Execute(connection, transaction, "DELETE FROM ns_blobs WHERE job_id = @id", ("id", id));
+        var removed = Execute(connection, transaction, "DELETE FROM ns_jobs WHERE id = @id", ("id", id));
+        transaction.Commit();
+        return removed == 1;
+    }
+
+    public byte[]? GetBlob(string id, string name)
+    {
+        using var connection = Open();
+        return Scalar(connection, null, "SELECT data FROM ns_blobs WHERE job_id = @id AND name = @name", ("id", id), ("name", name)) as byte[];
+    }
+
+    private const string Columns =
+        "id, owner, address, request, input_names, created, updated, state, progress, preview_version, checkpoint_step, error, cancel_requested, worker, lease_until, attempts";
+
+    private static List<JobRecord> Query(DbConnection connection, string sql, params (string, object?)[] parameters)
+    {
+        using var command = Command(connection, null, sql, parameters);
+        using var reader = command.ExecuteReader();
+        var jobs = new List<JobRecord>();
+        while (reader.Read())
+        {
+            jobs.Add(new JobRecord
+            {
+                Id = reader.GetString(0),
+                Owner = reader.GetString(1),
+                Address = reader.GetString(2),
+                Request = JsonSerializer.Deserialize<JobRequest>(reader.GetString(3), Json)!,
+                InputNames = JsonSerializer.Deserialize<List<string>>(reader.GetString(4), Json)!,
+                Created = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(5)),
+                Updated = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6)),
+                State = JobStates.Parse(reader.GetString(7)),
+                Progress = JsonSerializer.Deserialize<JobProgress>(reader.GetString(8), Json)!,
+                PreviewVersion = (int)reader.GetInt64(9),
+                CheckpointStep = (int)reader.GetInt64(10),
+                Error = reader.IsDBNull(11) ? null : reader.GetString(11),
+                CancelRequested = reader.GetInt64(12) != 0,
+                Worker = reader.IsDBNull(13) ? null : reader.GetString(13),
+                LeaseUntil = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(14)),
+                Attempts = (int)reader.GetInt64(15),
+            });
+        }
+        return jobs;
+    }
+
+    private void PutBlob(DbConnection connection, DbTransaction transaction, string id, string name, byte[] data) =>
+        Execute(connection, transaction, """
+            INSERT INTO ns_blobs (job_id, name, data) VALUES (@id, @name, @data)
+            ON CONFLICT (job_id, name) DO UPDATE SET data = excluded.data
+            """, ("id", id), ("name", name), ("data", data));
+
+    protected static int Execute(DbConnection connection, DbTransaction? transaction, string sql, params (string, object?)[] parameters)
+    {
+        using var command = Command(connection, transaction, sql, parameters);
+        return command.ExecuteNonQuery();
+    }
+
+    private static object? Scalar(DbConnection connection, DbTransaction? transaction, string sql, params (string, object?)[] parameters)
+    {
+        using var command = Command(connection, transaction, sql, parameters);
+        return command.ExecuteScalar();
+    }
+
+    private static DbCommand Command(DbConnection connection, DbTransaction? transaction, string sql, (string Name, object? Value)[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.Transaction = transaction;
+        foreach (var (name, value) in parameters)
+        {
+            var parameter = command.CreateParameter();
+            parameter.ParameterName = name;
+            parameter.Value = value ?? DBNull.Value;
+            command.Parameters.Add(parameter);
+        }
+        return command;
+    }
+}

@@ -1,0 +1,36 @@
+using NeuralStyle.Server.Jobs;
+
+namespace NeuralStyle.Server.Web;
+
+/// <summary>A job as the API shows it (JSON): its settings, state, progress and where its images are.</summary>
+public sealed record JobView(
+    string Id,
+    string State,
+    DateTimeOffset Created,
+    DateTimeOffset Updated,
+    JobRequest Request,
+    string Summary,
+    IReadOnlyList<string> Inputs,
+    JobProgress Progress,
+    int PreviewVersion,
+    int CheckpointStep,
+    int Attempts,
+    string? Error,
+    JobLinks Links)
+{
+    public static JobView From(JobRecord job)
+    {
+        var api = $"/api/jobs/{job.Id}";
+        return new JobView(job.Id, job.State.Name(), job.Created, job.Updated, job.Request, job.Request.Describe(), job.InputNames,
+            job.Progress, job.PreviewVersion, job.CheckpointStep, job.Attempts, job.Error,
+            new JobLinks(api, job.PreviewVersion > 0 ? $"{api}/preview?v={job.PreviewVersion}" : null,
+                job.State == JobState.Done ? $"{api}/result" : null, job.State == JobState.Done ? $"{api}/plot" : null,
+                Enumerable.Range(0, job.InputNames.Count).Select(i => $"{api}/inputs/{i}").ToList()));
+    }
+}
+
+/// <summary>The job's URLs; null where there is nothing yet.</summary>
+public sealed record JobLinks(string Self, string? Preview, string? Result, string? Plot, IReadOnlyList<string> Inputs);
+
+/// <summary>An error as the API returns it: one line for a person.</summary>
+public sealed record ApiError(string Error);
