@@ -31,6 +31,7 @@ public static class ServiceHosts
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling =
             System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
         var app = builder.Build();
+        app.Services.GetRequiredService<JobService>();
         app.MapOpenApi("/openapi/{documentName}.json");
         JobApi.Map(app);
         PageFiles.Map(app);
@@ -47,18 +48,21 @@ public static class ServiceHosts
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings { Args = [] });
         Logging(builder.Logging);
         AddJobService(builder.Services, options, runJobs: true);
-        return builder.Build();
+        var host = builder.Build();
+        host.Services.GetRequiredService<JobService>();
+        return host;
     }
 
     private static void AddJobService(IServiceCollection services, ServiceOptions options, bool runJobs)
     {
         var service = JobService.Open(options);
-        services.AddSingleton(service); // disposed with the host
-        services.AddSingleton(service.Store);
+        // Made by a factory, so the container owns it and disposes it with the host (its folder lock, its connections).
+        services.AddSingleton(_ => service);
+        services.AddSingleton(provider => provider.GetRequiredService<JobService>().Store);
         services.AddSingleton(options);
         services.AddSingleton(options.Limits);
         services.AddSingleton(options.Worker);
-        services.AddSingleton<IBackgroundJobClient>(new BackgroundJobClient(service.Queue));
+        services.AddSingleton<IBackgroundJobClient>(provider => new BackgroundJobClient(provider.GetRequiredService<JobService>().Queue));
         services.AddTransient<StyleJobRunner>();
         if (runJobs) services.AddHostedService<JobProcessing>();
     }
