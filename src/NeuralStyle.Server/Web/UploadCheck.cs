@@ -20,6 +20,11 @@ public static class UploadCheck
             using var encoded = EncodedImage.FromBytes(bytes, name);
             size = encoded.Upright;
         }
+        catch (NeuralStyleException e) when (e.Message.Contains("megapixels"))
+        {
+            // Beyond even the library's own limit (read from the header too).
+            throw new NeuralStyleException($"{name} has more than this server's limit of {limits.MaxInputPixels / 1e6:0.#} megapixels");
+        }
         catch (NeuralStyleException)
         {
             throw new NeuralStyleException($"{name} is not an image (use JPEG, PNG, WebP, BMP or GIF)");
