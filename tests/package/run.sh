@@ -111,4 +111,22 @@ CI=true "$work/tools/neural-style" stylize "$repo/examples/chelsea.png" "$repo/e
     --size 32 --iterations 2 </dev/null > "$work/tool.log" 2>&1 || { cat "$work/tool.log"; fail "neural-style stylize (installed tool)"; }
 grep -qx "wrote $out" "$work/tool.log" || { cat "$work/tool.log"; fail "the tool did not say 'wrote $out'"; }
 check_png "$out" 32 "$repo/examples/chelsea.png"
+# The installed tool's web server: starts on a free port, serves the page and the API, stops on SIGTERM.
+log="$work/serve.log"
+"$work/tools/neural-style" serve --port 0 --data "$work/server" </dev/null >"$log" 2>&1 &
+serve=$!
+url=""
+for _ in $(seq 1 60); do
+    url=$(sed -n 's/^neural-style: serving \(http[^ ]*\).*/\1/p' "$log")
+    [ -n "$url" ] && break
+    kill -0 "$serve" 2>/dev/null || break
+    sleep 1
+done
+[ -n "$url" ] || { kill "$serve" 2>/dev/null; fail "neural-style serve did not start: $(cat "$log")"; }
+grep -q '"presets"' < <(curl -sf "$url/api/options") || { kill "$serve"; fail "serve's /api/options did not answer"; }
+grep -q '<title>NeuralStyle</title>' < <(curl -sf "$url/") || { kill "$serve"; fail "serve's page did not load"; }
+kill -TERM "$serve"
+wait "$serve" || fail "neural-style serve exited with $? on SIGTERM"
+say "ok: the installed tool's serve answered at $url and stopped on SIGTERM"
+
 say "passed"

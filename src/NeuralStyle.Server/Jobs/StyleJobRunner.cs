@@ -17,6 +17,10 @@ namespace NeuralStyle.Server.Jobs;
 /// </summary>
 public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, ServiceLimits limits, ILogger<StyleJobRunner> log)
 {
+    /// <summary>Who holds the job in the store: this worker and this one execution (a runner is made per job), so a
+    /// duplicate delivery inside the same process cannot take over a job that is still running.</summary>
+    private readonly string _holder = $"{options.Name}/{Guid.NewGuid().ToString("N")[..6]}";
+
     /// <param name="jobId">The store's job id.</param>
     /// <param name="shutdown">Hangfire's: set when this worker shuts down (the job is checkpointed and given back).</param>
     [AutomaticRetry(Attempts = 0)] // a failure is recorded on the job; running it again would fail the same way
@@ -50,7 +54,7 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
     private bool Claim(JobRecord job, CancellationToken shutdown)
     {
         var deadline = Stopwatch.StartNew();
-        while (!store.TryClaim(job.Id, options.Name, options.Lease))
+        while (!store.TryClaim(job.Id, _holder, options.Lease))
         {
             var now = store.Get(job.Id);
             if (now is null || now.State.IsTerminal()) return false;
@@ -78,7 +82,7 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
             if (shutdown.IsCancellationRequested)
             {
                 Checkpoint(job, session);
-                store.Release(job.Id, options.Name);
+                store.Release(job.Id, _holder);
                 shutdown.ThrowIfCancellationRequested();
             }
             var due = lastReport.Elapsed >= options.ProgressInterval || report.Scale != lastScale || session.IsFinished;
@@ -86,7 +90,7 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
             {
                 lastScale = report.Scale;
                 lastReport.Restart();
-                switch (store.Report(job.Id, options.Name, Progress(session, report), session.EncodeCurrentImage(ImageFormat.Jpeg), options.Lease))
+                switch (store.Report(job.Id, _holder, Progress(session, report), session.EncodeCurrentImage(ImageFormat.Jpeg), options.Lease))
                 {
                     case ReportOutcome.Lost:
                         log.LogWarning("job {Job} was taken over by another worker; stopping here", job.Id);
@@ -140,7 +144,7 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
     {
         using var file = new ScratchFile(job.Id);
         session.SaveCheckpoint(file.Path);
-        store.SaveCheckpoint(job.Id, options.Name, session.StepsCompleted, File.ReadAllBytes(file.Path));
+        store.SaveCheckpoint(job.Id, _holder, session.StepsCompleted, File.ReadAllBytes(file.Path));
     }
 
     private static JobProgress Progress(StyleTransferSession session, IterationReport report)
