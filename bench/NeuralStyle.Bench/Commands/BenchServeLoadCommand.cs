@@ -38,7 +38,7 @@ public static class BenchServeLoadCommand
         return command;
     }
 
-    private sealed record Status(string State, int Step, double Elapsed, int Scale, int Scales, int Side, int PreviewVersion);
+    private sealed record Status(string State, int Step, double Elapsed, int Scale, int Scales, int Side, int PreviewVersion, string? Error);
 
     private sealed record Sample(bool Preview, double Milliseconds, string? Error);
 
@@ -46,11 +46,12 @@ public static class BenchServeLoadCommand
     {
         var data = Directory.CreateTempSubdirectory("neural-style-serve-load-");
         Process? server = null;
+        List<string> serverLog = [];
         string? jobUrl = null;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
         try
         {
-            (server, var baseUrl) = await StartServer(data.FullName, stop);
+            (server, var baseUrl) = await StartServer(data.FullName, serverLog, stop);
             http.BaseAddress = new Uri(baseUrl);
             Console.WriteLine($"cpu: {CpuName()}, {Environment.ProcessorCount} logical cores; load average {LoadAverage()}; server {baseUrl} (embedded SQLite store)");
 
@@ -101,6 +102,11 @@ public static class BenchServeLoadCommand
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"server process CPU: {aloneCpu:F2} cores alone, {loadedCpu:F2} under load; load average after {LoadAverage()}"));
             return all.Any(s => s.Error is not null) ? 1 : 0;
+        }
+        catch (NeuralStyleException)
+        {
+            lock (serverLog) foreach (var line in serverLog.TakeLast(20)) Console.Error.WriteLine($"  server: {line}");
+            throw;
         }
         finally
         {
@@ -158,7 +164,8 @@ public static class BenchServeLoadCommand
         }
     }
 
-    private static async Task<(Process Server, string Url)> StartServer(string data, CancellationToken stop)
+    /// <param name="log">Receives the server's output (its log), shown when the measurement fails.</param>
+    private static async Task<(Process Server, string Url)> StartServer(string data, List<string> log, CancellationToken stop)
     {
         var dll = Path.Combine(AppContext.BaseDirectory, "neural-style.dll");
         if (!File.Exists(dll)) throw new NeuralStyleException($"the tool is not built next to the bench: {dll}");
@@ -168,7 +175,6 @@ public static class BenchServeLoadCommand
         foreach (var a in new[] { dll, "serve", "--port", "0", "--data", data }) start.ArgumentList.Add(a);
         var server = Process.Start(start)!;
         var url = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var log = new List<string>();
         // Read both pipes to the end so the server never blocks on a full pipe; its log is shown only when it fails.
         server.OutputDataReceived += (_, e) =>
         {
@@ -218,7 +224,7 @@ public static class BenchServeLoadCommand
         var progress = json.GetProperty("progress");
         return new Status(json.GetProperty("state").GetString()!, progress.GetProperty("step").GetInt32(), progress.GetProperty("elapsedSeconds").GetDouble(),
             progress.GetProperty("scale").GetInt32(), progress.GetProperty("scales").GetInt32(), progress.GetProperty("side").GetInt32(),
-            json.GetProperty("previewVersion").GetInt32());
+            json.GetProperty("previewVersion").GetInt32(), json.GetProperty("error").GetString());
     }
 
     private static async Task<Status> Poll(HttpClient http, string jobUrl, Func<Status, bool> until, TimeSpan timeout, CancellationToken stop)
