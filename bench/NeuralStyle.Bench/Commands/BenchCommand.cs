@@ -25,12 +25,13 @@ public static class BenchCommand
         var layers = new BenchLayerOptions();
         var saveImages = new Option<string?>("--save-images") { Description = "Save each case's result in this folder as MODEL-PRECISION-SIZE.png." };
         var command = new RootCommand("neural-style-bench: measure seconds per iteration and peak memory (the gatys preset's loss, square images); " +
-            "'scales' and 'quality' compare schedules and settings.");
+            "'scales' and 'quality' compare schedules and settings; 'serve-load' load-tests the job service.");
         foreach (var o in new Option[] { model, precision, sizes, threads, optimizer, iterations, warmup, weights, content, style, saveImages }.Concat(layers.All)) command.Options.Add(o);
         command.Subcommands.Add(BenchScalesCommand.Create());
         command.Subcommands.Add(BenchQualityCommand.Create());
         command.Subcommands.Add(BenchSessionCommand.Create());
         command.Subcommands.Add(BenchTilesCommand.Create());
+        command.Subcommands.Add(BenchServeLoadCommand.Create());
         command.SetAction(parsed =>
         {
             var kind = StylizeOptions.ParseOptimizer(parsed.GetValue(optimizer)!);

@@ -112,7 +112,9 @@ public static class JobApi
 
     private static IResult Image(string id, string blob, string? contentType, IJobStore store, HttpContext context, string? download = null)
     {
-        if (Find(id, store) is null || store.GetBlob(id, blob) is not { } bytes) return NotFound();
+        // The blob alone: a job's blobs go with it (Delete removes both in one transaction), so reading the job's
+        // row first (and its progress JSON, the loss curve) would only cost the page's polling a second query.
+        if (!JobId.IsWellFormed(id) || store.GetBlob(id, blob) is not { } bytes) return NotFound();
         // Previews change under the same URL; the page asks with ?v=N, so nothing stale may be cached.
         context.Response.Headers.CacheControl = "no-store";
         return Results.File(bytes, contentType ?? Sniff(bytes), download);
