@@ -153,7 +153,7 @@ async function submit(event) {
   if (!$("blend-row").hidden && $("styleBlend").value.trim()) form.append("styleBlend", $("styleBlend").value.trim());
   // No second job while this one uploads: Start says what is happening and comes back when the server answered.
   $("start").disabled = true;
-  $("start").textContent = "Uploading…";
+  $("start").textContent = files.length ? "Uploading…" : "Starting…";
   try {
     const job = await api("/api/jobs", { method: "POST", body: form });
     follow(job.id);
@@ -187,6 +187,7 @@ function follow(id) {
   $("job-error").hidden = true;
   $("cancel").disabled = false;
   $("cancel").hidden = false;
+  $("cancel").textContent = "Cancel";
   $("live-title").textContent = "";
   poll();
 }
@@ -302,7 +303,6 @@ async function cancel() {
   } catch (error) {
     showError("job-error", error.message);
     $("cancel").disabled = false;
-  } finally {
     $("cancel").textContent = "Cancel";
   }
 }
@@ -330,7 +330,7 @@ function card(job) {
   img.alt = `${job.inputs[0]} in the style of ${job.inputs.slice(1).join(", ")}`;
   img.src = job.links.result || job.links.preview || job.links.inputs[0];
   img.loading = "lazy";
-  img.addEventListener("click", () => open(job.id));
+  img.addEventListener("click", () => openJob(job.id));
   const badge = document.createElement("span");
   badge.className = `badge ${job.state}`;
   badge.textContent = job.state === "running" && job.progress.totalSteps
@@ -344,7 +344,7 @@ function card(job) {
   const row = document.createElement("div");
   row.className = "row";
   row.append(
-    action("Open", () => open(job.id)),
+    action("Open", () => openJob(job.id)),
     action("Again with changes", () => again(job)),
     action("Delete", async () => {
       if (!confirm(`Delete ${title.textContent}?${finished(job) ? "" : " It stops first."}`)) return;
@@ -366,7 +366,7 @@ function card(job) {
   return div;
 }
 
-function open(id) {
+function openJob(id) {
   follow(id);
   $("live").scrollIntoView({ behavior: "smooth", block: "start" });
 }
