@@ -40,3 +40,29 @@ public sealed class EmbeddedRestartTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => _data.Dispose();
 }
+
+/// <summary>Hangfire hands a job on to another of the process's workers when it has been fetched longer than the
+/// invisibility timeout (SQLite has no sliding timeout); that duplicate must not run the job a second time beside
+/// the first (the store's claim is the guard).</summary>
+public sealed class EmbeddedDuplicateDeliveryTests
+{
+    // Known bug, found by this test and not fixed yet: the job ends up "queued" for good (seen: still queued at step 4
+    // after 10 minutes). Likely: the duplicate claims the job (TryClaim accepts "worker = @worker", and every thread
+    // of a process has the same worker name), Hangfire's state change cancels the first run's token, which the
+    // runner takes for a shutdown: it releases the job (queued, no worker) and Hangfire does not requeue an aborted
+    // job; the duplicate then finds itself Lost and returns. Real with serve --jobs 2 and a job longer than the
+    // invisibility timeout (60 s by default).
+    [Fact(Skip = "known bug: a job redelivered within one embedded process is left queued for good (see the comment)")]
+    public async Task AJobRedeliveredInTheSameProcessRunsOnce()
+    {
+        await using var server = await RunningServer.StartAsync(o => o with
+        {
+            InvisibilityTimeout = TimeSpan.FromSeconds(2),
+            Worker = o.Worker with { Jobs = 2, Threads = 1 },
+        });
+        var job = await server.CreateAsync(RunningServer.SmallJob(120));
+        var done = await server.WaitAsync(job.Id, RunningServer.Finished, TimeSpan.FromMinutes(10));
+        Assert.True(done.State == "done", $"{done.State}: {done.Error}");
+        Assert.Equal(1, done.Attempts);
+    }
+}
