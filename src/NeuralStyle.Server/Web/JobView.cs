@@ -2,7 +2,8 @@ using NeuralStyle.Server.Jobs;
 
 namespace NeuralStyle.Server.Web;
 
-/// <summary>A job as the API shows it (JSON): its settings, state, progress and where its images are.</summary>
+/// <summary>A job as the API shows it (JSON): its settings, state, progress and where its images are. <c>Worker</c> is the
+/// worker that holds or last held it (machine:process:suffix), for operators of a scaled-out service.</summary>
 public sealed record JobView(
     string Id,
     string State,
@@ -15,6 +16,7 @@ public sealed record JobView(
     int PreviewVersion,
     int CheckpointStep,
     int Attempts,
+    string? Worker,
     string? Error,
     JobLinks Links)
 {
@@ -22,7 +24,7 @@ public sealed record JobView(
     {
         var api = $"/api/jobs/{job.Id}";
         return new JobView(job.Id, job.State.Name(), job.Created, job.Updated, job.Request, job.Request.Describe(), job.InputNames,
-            job.Progress, job.PreviewVersion, job.CheckpointStep, job.Attempts, job.Error,
+            job.Progress, job.PreviewVersion, job.CheckpointStep, job.Attempts, job.Worker, job.Error,
             new JobLinks(api, job.PreviewVersion > 0 ? $"{api}/preview?v={job.PreviewVersion}" : null,
                 job.State == JobState.Done ? $"{api}/result" : null, job.State == JobState.Done ? $"{api}/plot" : null,
                 Enumerable.Range(0, job.InputNames.Count).Select(i => $"{api}/inputs/{i}").ToList()));

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Text;
+using NeuralStyle.Tests.Support;
+
+namespace NeuralStyle.Tests.Server;
+
+/// <summary>
+/// A real <c>neural-style worker --database …</c> child process (as <see cref="CliProcess"/> starts the CLI), kept
+/// running while the test drives it: stopped with SIGTERM (graceful) or SIGKILL (a crash); killed on dispose.
+/// Its name in the store is "machine:pid:suffix" with this process's <see cref="Pid"/>.
+/// </summary>
+public sealed class WorkerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+
+    private WorkerProcess(Process process)
+    {
+        _process = process;
+        _process.OutputDataReceived += (_, e) => Append(e.Data);
+        _process.ErrorDataReceived += (_, e) => Append(e.Data);
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    public int Pid => _process.Id;
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Everything it printed so far (stdout and stderr), for failure messages.</summary>
+    public string Output
+    {
+        get { lock (_output) return _output.ToString(); }
+    }
+
+    public static WorkerProcess Start(string database, params string[] extra)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
+        };
+        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, CliProcess.Cli + ".dll"), "worker", "--database", database, .. extra])
+            start.ArgumentList.Add(arg);
+        return new WorkerProcess(Process.Start(start)!);
+    }
+
+    /// <summary>Whether a job's <c>worker</c> (machine:pid:suffix) is this process.</summary>
+    public bool Holds(string? worker) => worker?.Split(':') is [_, var pid, _] && pid == Pid.ToString();
+
+    /// <summary>Waits for the startup line ("neural-style: worker … taking jobs from …").</summary>
+    public async Task WaitReadyAsync(TimeSpan? timeout = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!Output.Contains("taking jobs from"))
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"the worker exited with {_process.ExitCode}:\n{Output}");
+            if (deadline.Elapsed > (timeout ?? TimeSpan.FromMinutes(3))) throw new TimeoutException($"the worker did not start:\n{Output}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>SIGKILL: the process dies at once, as in a crash or an out-of-memory kill.</summary>
+    public void Crash()
+    {
+        CliProcess.Signal(_process, 9);
+        _process.WaitForExit(TimeSpan.FromSeconds(30));
+    }
+
+    /// <summary>SIGTERM and wait (a hang guard kills it after <paramref name="timeout"/>).</summary>
+    public async Task StopAsync(TimeSpan? timeout = null)
+    {
+        if (_process.HasExited) return;
+        try
+        {
+            CliProcess.Signal(_process, CliProcess.Sigterm);
+            using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(2));
+            await _process.WaitForExitAsync(deadline.Token);
+        }
+        catch (Exception e) when (e is OperationCanceledException or InvalidOperationException)
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromSeconds(30)).Token).ContinueWith(_ => { });
+        _process.Dispose();
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null) return;
+        lock (_output) _output.AppendLine(line);
+    }
+}
