@@ -1,4 +1,5 @@
 using Hangfire;
+using NeuralStyle.Server.Jobs;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -6,7 +7,7 @@ namespace NeuralStyle.Server.Hosting;
 
 /// <summary>A Hangfire server inside a host: takes jobs from the queue and runs them (<see cref="Jobs.StyleJobRunner"/>,
 /// made by the host's services), until the host stops; then jobs under way checkpoint and go back to the queue.</summary>
-internal sealed class JobProcessing(JobService service, ServiceOptions options, IServiceProvider services) : IHostedService, IDisposable
+internal sealed class JobProcessing(JobService service, ServiceOptions options, WorkerShutdown shutdown, IServiceProvider services) : IHostedService, IDisposable
 {
     private BackgroundJobServer? _server;
 
@@ -30,6 +31,9 @@ internal sealed class JobProcessing(JobService service, ServiceOptions options, 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         if (_server is null) return;
+        // Jobs under way checkpoint, give themselves back and end with OperationCanceledException, which Hangfire,
+        // stopping, answers by putting them back in its queue (see StyleJobRunner.Run).
+        shutdown.Signal();
         _server.SendStop();
         await _server.WaitForShutdownAsync(cancellationToken);
     }

@@ -66,8 +66,7 @@ public sealed class JobService : IDisposable
             var queue = new SQLiteStorage(Path.Combine(options.DataFolder, "queue.db"), new SQLiteStorageOptions
             {
                 QueuePollInterval = TimeSpan.FromSeconds(1),
-                // No sliding timeout here: a job stays hidden this long after a crash, then runs again from its checkpoint.
-                InvisibilityTimeout = options.InvisibilityTimeout,
+                InvisibilityTimeout = options.EmbeddedInvisibilityTimeout,
             });
             return new JobService(queue, store, folderLock, $"single-file store in {options.DataFolder}");
         }

@@ -31,7 +31,9 @@ public static class ServiceHosts
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling =
             System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
         var app = builder.Build();
-        app.Services.GetRequiredService<JobService>();
+        var service = app.Services.GetRequiredService<JobService>();
+        if (runJobs && !options.UsesPostgres)
+            EmbeddedRecovery.RequeueOrphans(service.Store, app.Services.GetRequiredService<IBackgroundJobClient>());
         app.MapOpenApi("/openapi/{documentName}.json");
         JobApi.Map(app);
         PageFiles.Map(app);
@@ -63,6 +65,7 @@ public static class ServiceHosts
         services.AddSingleton(options.Limits);
         services.AddSingleton(options.Worker);
         services.AddSingleton<IBackgroundJobClient>(provider => new BackgroundJobClient(provider.GetRequiredService<JobService>().Queue));
+        services.AddSingleton<WorkerShutdown>();
         services.AddTransient<StyleJobRunner>();
         if (runJobs) services.AddHostedService<JobProcessing>();
     }

@@ -16,6 +16,11 @@ public sealed record ServiceOptions
     /// PostgreSQL the worker renews it while it runs (sliding), so this is how soon a dead worker's job moves on.</summary>
     public TimeSpan InvisibilityTimeout { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>The same for the embedded store, whose Hangfire storage cannot slide it: long, so a job running longer is
+    /// never handed to a second worker thread. A job a crashed server was running is not left to it: the next start
+    /// puts it back in the queue at once (<see cref="EmbeddedRecovery"/>).</summary>
+    public TimeSpan EmbeddedInvisibilityTimeout { get; init; } = TimeSpan.FromDays(1);
+
     public bool UsesPostgres => Database is not null;
 
     public static string DefaultDataFolder()

@@ -15,17 +15,26 @@ namespace NeuralStyle.Server.Jobs;
 /// A worker that dies loses only the steps since its last checkpoint: Hangfire hands the job to another
 /// worker once the dead one's fetch times out, and that one claims it when the lease has run out.
 /// </summary>
-public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, ServiceLimits limits, ILogger<StyleJobRunner> log)
+public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, ServiceLimits limits, WorkerShutdown shutdownSignal,
+    ILogger<StyleJobRunner> log)
 {
     /// <summary>Who holds the job in the store: this worker and this one execution (a runner is made per job), so a
     /// duplicate delivery inside the same process cannot take over a job that is still running.</summary>
     private readonly string _holder = $"{options.Name}/{Guid.NewGuid().ToString("N")[..6]}";
+    private CancellationToken _hangfire;
 
     /// <param name="jobId">The store's job id.</param>
-    /// <param name="shutdown">Hangfire's: set when this worker shuts down (the job is checkpointed and given back).</param>
+    /// <param name="hangfire">Hangfire's token (it passes its own for this parameter).</param>
+    /// <remarks>Stops early only when this process shuts down (<see cref="WorkerShutdown"/>): the job is checkpointed and
+    /// given back, and the run ends with <see cref="OperationCanceledException"/> once Hangfire's token is set too, which
+    /// Hangfire, stopping, answers by putting the job back in its queue. Hangfire's token alone does not stop the run:
+    /// it also fires when Hangfire hands the job to another worker (a duplicate delivery), and the store's lease, not
+    /// Hangfire, decides who runs a job.</remarks>
     [AutomaticRetry(Attempts = 0)] // a failure is recorded on the job; running it again would fail the same way
-    public void Run(string jobId, CancellationToken shutdown)
+    public void Run(string jobId, CancellationToken hangfire)
     {
+        _hangfire = hangfire;
+        var shutdown = shutdownSignal.Token;
         var job = store.Get(jobId);
         if (job is null || job.State.IsTerminal()) return; // deleted or finished (e.g. a late duplicate delivery)
         if (!Claim(job, shutdown)) return;
@@ -65,7 +74,7 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
             }
             if (deadline.Elapsed > 3 * options.Lease) return false;
             shutdown.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
-            shutdown.ThrowIfCancellationRequested();
+            if (shutdown.IsCancellationRequested) StopForShutdown();
         }
         return true;
     }
@@ -83,7 +92,7 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
             {
                 Checkpoint(job, session);
                 store.Release(job.Id, _holder);
-                shutdown.ThrowIfCancellationRequested();
+                StopForShutdown();
             }
             var due = lastReport.Elapsed >= options.ProgressInterval || report.Scale != lastScale || session.IsFinished;
             if (due)
@@ -115,6 +124,14 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
             [Blobs.Result] = ImageSaver.Encode(result.Image, ImageFormat.Png),
             [Blobs.Plot] = Plot(session.History),
         });
+    }
+
+    /// <summary>Ends the run for a shutdown, after Hangfire's own token is set (it follows ours within moments), so
+    /// Hangfire sees a job interrupted by its stopping server and requeues it rather than calling it failed.</summary>
+    private void StopForShutdown()
+    {
+        _hangfire.WaitHandle.WaitOne(TimeSpan.FromSeconds(30));
+        throw new OperationCanceledException("the worker is shutting down", _hangfire);
     }
 
     /// <summary>A new session, or the stored checkpoint's (the settings it was started with, this worker's threads).</summary>

@@ -19,6 +19,9 @@ public interface IJobStore
     /// <summary>The owner's jobs, newest first.</summary>
     IReadOnlyList<JobRecord> List(string owner, int limit);
 
+    /// <summary>Jobs a worker holds (or held when it died).</summary>
+    IReadOnlyList<JobRecord> ListRunning();
+
     /// <summary>Jobs from this network address that are queued or running.</summary>
     int CountActive(string address);
 

@@ -89,6 +89,12 @@ public abstract class SqlJobStore : IJobStore
             ("owner", owner), ("limit", (long)limit));
     }
 
+    public IReadOnlyList<JobRecord> ListRunning()
+    {
+        using var connection = Open();
+        return Query(connection, $"SELECT {Columns} FROM ns_jobs WHERE state = 'running'");
+    }
+
     public int CountActive(string address)
     {
         using var connection = Open();

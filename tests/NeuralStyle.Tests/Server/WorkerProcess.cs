@@ -32,15 +32,35 @@ public sealed class WorkerProcess : IAsyncDisposable
         get { lock (_output) return _output.ToString(); }
     }
 
-    public static WorkerProcess Start(string database, params string[] extra)
+    public static WorkerProcess Start(string database, params string[] extra) => StartCli(["worker", "--database", database, .. extra]);
+
+    /// <summary>A <c>neural-style serve</c> child on a free port with its embedded store in <paramref name="data"/>
+    /// (wait for <see cref="WaitServingAsync"/>).</summary>
+    public static WorkerProcess StartServe(string data, params string[] extra) => StartCli(["serve", "--port", "0", "--data", data, .. extra]);
+
+    private static WorkerProcess StartCli(string[] args)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
-        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, CliProcess.Cli + ".dll"), "worker", "--database", database, .. extra])
+        foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, CliProcess.Cli + ".dll"), .. args])
             start.ArgumentList.Add(arg);
         return new WorkerProcess(Process.Start(start)!);
+    }
+
+    /// <summary>Waits for serve's startup line and returns the URL it listens on.</summary>
+    public async Task<string> WaitServingAsync(TimeSpan? timeout = null)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            var line = Output.Split('\n').FirstOrDefault(l => l.StartsWith("neural-style: serving "));
+            if (line is not null) return line["neural-style: serving ".Length..].Split(' ')[0];
+            if (_process.HasExited) throw new InvalidOperationException($"serve exited with {_process.ExitCode}:\n{Output}");
+            if (deadline.Elapsed > (timeout ?? TimeSpan.FromMinutes(3))) throw new TimeoutException($"serve did not start:\n{Output}");
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>Whether a job's <c>worker</c> (machine:pid:suffix) is this process.</summary>
