@@ -69,12 +69,25 @@ internal sealed class StylizeOptions
     {
         command.Arguments.Add(Content);
         command.Arguments.Add(Style);
-        foreach (var option in new Option[]
-                 {
-                     Output, Preset, Size, StyleScale, StyleBlend, Iterations, Optimizer, LearningRate, ContentWeight, StyleWeight,
-                     TvWeight, StyleLayers, ContentLayer, Pooling, Init, Seed, SaveEvery, Model, Weights, Threads, ActivationSmoothing, Precision, Scales, ScaleIterations, LbfgsHistory, Tile, MaxMemory, PreserveColor, StyleLoss, StyleTrim, StyleOctaves, ContentOctave, Ema, MaskPairs, ContactSheet, PlotLosses, LogJson, Checkpoint, CheckpointEvery,
-                 })
+        command.Options.Add(Output);
+        command.Options.Add(StyleBlend);
+        AddLookTo(command);
+        foreach (var option in new Option[] { SaveEvery, MaskPairs, ContactSheet, PlotLosses, LogJson, Checkpoint, CheckpointEvery })
             command.Options.Add(option);
+    }
+
+    /// <summary>The options that decide how one picture is made (no inputs, no outputs): what <c>batch</c> and
+    /// <c>video</c> take from stylize.</summary>
+    public IReadOnlyList<Option> LookOptions =>
+    [
+        Preset, Size, StyleScale, Iterations, Optimizer, LearningRate, ContentWeight, StyleWeight, TvWeight, StyleLayers, ContentLayer,
+        Pooling, Init, Seed, Model, Weights, Threads, ActivationSmoothing, Precision, Scales, ScaleIterations, LbfgsHistory, Tile, MaxMemory,
+        PreserveColor, StyleLoss, StyleTrim, StyleOctaves, ContentOctave, Ema,
+    ];
+
+    public void AddLookTo(Command command)
+    {
+        foreach (var option in LookOptions) command.Options.Add(option);
     }
 
     /// <summary>The options as overrides of the preset, resolved and validated by the library

@@ -1,0 +1,85 @@
+using System.Text;
+
+namespace NeuralStyle.Batch;
+
+/// <summary>
+/// Which pictures a batch makes: every photo × every painting (files, or the images in folders), or the pairs of a
+/// CSV file; each result named <c>PHOTO__PAINTING.png</c> in the output folder, so a name says what it is and a
+/// re-run finds what is already done.
+/// </summary>
+public static class BatchPlan
+{
+    /// <summary>Extensions of the images taken from a folder (a file named explicitly is taken whatever its name).</summary>
+    public static readonly IReadOnlyList<string> ImageExtensions = [".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif"];
+
+    public static IReadOnlyList<BatchItem> Cross(IReadOnlyList<string> photos, IReadOnlyList<string> paintings, string outputFolder, string extension = ".png")
+    {
+        var photoFiles = Expand(photos, "photo");
+        var paintingFiles = Expand(paintings, "painting");
+        return Named(photoFiles.SelectMany(p => paintingFiles.Select(s => (p, s))).ToList(), outputFolder, extension);
+    }
+
+    /// <summary>Pairs from a CSV file: one "photo,painting" per line (paths relative to the CSV's folder; a header
+    /// line naming photo and painting, blank lines and lines starting with # are left out).</summary>
+    public static IReadOnlyList<BatchItem> FromCsv(string csv, string outputFolder, string extension = ".png")
+    {
+        if (!File.Exists(csv)) throw new NeuralStyleException($"--pairs file '{csv}' does not exist");
+        var folder = Path.GetDirectoryName(Path.GetFullPath(csv))!;
+        var pairs = new List<(string, string)>();
+        var number = 0;
+        foreach (var raw in File.ReadLines(csv, Encoding.UTF8))
+        {
+            number++;
+            var line = raw.Trim();
+            if (line.Length == 0 || line.StartsWith('#')) continue;
+            var fields = line.Split(',', StringSplitOptions.TrimEntries);
+            if (fields.Length != 2 || fields.Any(f => f.Length == 0))
+                throw new NeuralStyleException($"--pairs {csv}, line {number}: expected 'photo,painting', found '{line}'");
+            if (number == 1 && fields[0].Equals("photo", StringComparison.OrdinalIgnoreCase)) continue;
+            pairs.Add((Path.Combine(folder, Unquote(fields[0])), Path.Combine(folder, Unquote(fields[1]))));
+        }
+        if (pairs.Count == 0) throw new NeuralStyleException($"--pairs {csv} has no pairs");
+        return Named(pairs, outputFolder, extension);
+    }
+
+    private static string Unquote(string field) => field.Length >= 2 && field[0] == '"' && field[^1] == '"' ? field[1..^1] : field;
+
+    /// <summary>Files as given; folders replaced by their images (sorted by name, not recursing).</summary>
+    private static List<string> Expand(IReadOnlyList<string> paths, string role)
+    {
+        var files = new List<string>();
+        foreach (var path in paths)
+        {
+            if (Directory.Exists(path))
+            {
+                var images = Directory.EnumerateFiles(path)
+                    .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                    .Order(StringComparer.Ordinal).ToList();
+                if (images.Count == 0) throw new NeuralStyleException($"the {role} folder '{path}' has no images ({string.Join(", ", ImageExtensions)})");
+                files.AddRange(images);
+            }
+            else if (File.Exists(path)) files.Add(path);
+            else throw new NeuralStyleException($"{role} '{path}' does not exist");
+        }
+        return files.Distinct().ToList();
+    }
+
+    private static IReadOnlyList<BatchItem> Named(IReadOnlyList<(string Photo, string Painting)> pairs, string outputFolder, string extension)
+    {
+        var items = pairs.Select(p => new BatchItem(p.Photo, p.Painting,
+            Path.Combine(outputFolder, $"{Stem(p.Photo)}__{Stem(p.Painting)}{extension}"))).ToList();
+        // Two photos (or paintings) of the same name in different folders would write one file: say so before any work.
+        foreach (var clash in items.GroupBy(i => i.Output).Where(g => g.Count() > 1))
+            throw new NeuralStyleException(
+                $"{clash.First().Describe()} and {clash.Skip(1).First().Describe()} would both be written to {clash.Key}; rename one of the inputs");
+        return items;
+    }
+
+    /// <summary>The file name without extension, with characters that are awkward in file names replaced.</summary>
+    internal static string Stem(string path)
+    {
+        var stem = Path.GetFileNameWithoutExtension(path);
+        var clean = new string(stem.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' or '.' ? c : '_').ToArray()).Trim('.');
+        return clean.Length == 0 ? "image" : clean;
+    }
+}
