@@ -69,14 +69,19 @@ public static partial class AtomicFile
         var temp = TemporaryName(folder);
         try
         {
-            FileStream stream;
+            FileStream? stream = null;
             lock (Gate)
             {
-                if (_closed) throw new OperationCanceledException("the process is stopping");
-                Live[temp] = 0;
-                stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+                if (!_closed)
+                {
+                    Live[temp] = 0;
+                    stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.Read);
+                }
             }
-            return new PendingFile(path, full, temp, stream);
+            // The forced exit has removed the temporaries and is about to end the process (_exit): this thread waits for
+            // that rather than throwing, which printed "internal error" beside the exit's own message (seen in CI).
+            if (stream is null) Thread.Sleep(Timeout.Infinite);
+            return new PendingFile(path, full, temp, stream!);
         }
         catch (Exception ex)
         {

@@ -5,6 +5,7 @@ using System.Text.Json.Serialization;
 using NeuralStyle.Imaging;
 using NeuralStyle.Losses;
 using NeuralStyle.Networks;
+using NeuralStyle.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -50,6 +51,7 @@ public sealed partial class StyleTransferSession
     {
         lock (_lock)
         {
+            using var computing = TorchThreads.Computing();
             ObjectDisposedException.ThrowIf(_disposed, this);
             using var scope = torch.NewDisposeScope();
             var scale = _scale!;

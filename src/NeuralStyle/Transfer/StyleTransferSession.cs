@@ -54,7 +54,8 @@ public sealed partial class StyleTransferSession : IDisposable
         {
             settings.Validate();
             inputs.Check(settings);
-            if (settings.Threads > 0 && torch.get_num_threads() != settings.Threads) torch.set_num_threads(settings.Threads);
+            TorchThreads.Set(settings.Threads); // process-wide: waits until no other session is computing
+            using var computing = TorchThreads.Computing();
 
             _network = network ?? FeatureNetworks.Create(settings.Model, settings.WeightsPath, settings.UsedLayers, settings.Pooling, settings.Precision);
             _ownsNetwork = network is null;
@@ -126,6 +127,7 @@ public sealed partial class StyleTransferSession : IDisposable
     {
         lock (_lock)
         {
+            using var computing = TorchThreads.Computing();
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (IsFinished) return null;
             while (_scale!.Step >= _scale.Iterations) Advance();
@@ -180,6 +182,7 @@ public sealed partial class StyleTransferSession : IDisposable
     {
         lock (_lock)
         {
+            using var computing = TorchThreads.Computing();
             ObjectDisposedException.ThrowIf(_disposed, this);
             return _scale!.CurrentImage();
         }
@@ -198,6 +201,7 @@ public sealed partial class StyleTransferSession : IDisposable
     {
         lock (_lock)
         {
+            using var computing = TorchThreads.Computing();
             ObjectDisposedException.ThrowIf(_disposed, this);
             // A finest scale with no steps of its own still starts from the coarser result.
             while (IsFinished && _scale!.Index < Plan.Count - 1) Advance();
@@ -327,6 +331,7 @@ public sealed partial class StyleTransferSession : IDisposable
     {
         lock (_lock)
         {
+            using var computing = TorchThreads.Computing();
             if (_disposed) return;
             _disposed = true;
             _scale?.Dispose();
