@@ -31,6 +31,7 @@ public static class BenchCommand
         command.Subcommands.Add(BenchQualityCommand.Create());
         command.Subcommands.Add(BenchSessionCommand.Create());
         command.Subcommands.Add(BenchTilesCommand.Create());
+        command.Subcommands.Add(BenchVideoFlickerCommand.Create());
         command.SetAction(parsed =>
         {
             var kind = StylizeOptions.ParseOptimizer(parsed.GetValue(optimizer)!);
