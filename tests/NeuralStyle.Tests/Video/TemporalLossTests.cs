@@ -72,4 +72,37 @@ public class TemporalLossTests
         var error = Assert.Throws<NeuralStyleException>(() => held.SaveCheckpoint(Path.Combine(Path.GetTempPath(), "never.nsckpt")));
         Assert.DoesNotContain('\n', error.Message);
     }
+
+    /// <summary>The temporal term is a pixel-space term like total variation: a tiled run adds it on the whole image
+    /// and gets the whole run's value and gradient (so the same next image).</summary>
+    [Fact]
+    public void TiledRunsComputeTheSameTemporalTerm()
+    {
+        using var scope = torch.NewDisposeScope();
+        var settings = Presets.ForModel(Presets.Gatys, "gatys", ModelSpec.Vgg19Conv3) with
+        {
+            Size = 128, Scales = 1, ScaleIterations = null, Iterations = 2, Threads = 1, Precision = NeuralStyle.Networks.Precision.Fp32,
+            Optimizer = OptimizerKind.Adam, LearningRate = 0.02, TemporalWeight = 500,
+        };
+        var photo = ImageLoader.Load(VideoClips.Chelsea, 128, 85);
+        var target = (photo + torch.rand(photo.shape, generator: new Generator(5)).sub_(0.5).mul_(0.2)).clamp_(0, 1);
+        var mask = (torch.rand(1, 1, 85, 128, generator: new Generator(6)) > 0.2).to(ScalarType.Float32);
+
+        (IterationReport First, Tensor Image) Run(int tile)
+        {
+            using var session = new StyleTransferSession(settings with { TileSize = tile }, new StyleTransferInputs(
+                ImageSource.FromTensor(photo), [ImageSource.FromFile(VideoClips.Starry)], temporal: new TemporalGuide(target, mask)));
+            using var result = session.Run();
+            Assert.Equal(tile > 0, session.MemoryPlans[0].Tiles is not null);
+            return (session.History[0], result.Image.clone().DetachFromDisposeScope());
+        }
+
+        var whole = Run(0);
+        var tiled = Run(48);
+        Assert.True(whole.First.Terms.Temporal > 0);
+        Assert.Equal(whole.First.Terms.Temporal, tiled.First.Terms.Temporal, 5);
+        Assert.True((whole.Image - tiled.Image).abs().max().item<float>() < 1e-3, "the tiled step moves the image as the whole one");
+        whole.Image.Dispose();
+        tiled.Image.Dispose();
+    }
 }
