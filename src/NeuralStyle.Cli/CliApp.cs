@@ -12,6 +12,7 @@ public static class CliApp
         var root = new RootCommand("NeuralStyle: render a photo in the style of a painting (Gatys et al. neural style transfer).");
         root.Subcommands.Add(StylizeCommand.Create());
         root.Subcommands.Add(ResumeCommand.Create());
+        root.Subcommands.Add(VideoCommand.Create());
         root.Subcommands.Add(ModelsCommand.Create());
         root.Subcommands.Add(BatchCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());

@@ -11,7 +11,7 @@ public static partial class SettingFlags
         ["Preset"] = "--preset", ["Model"] = "--model", ["WeightsPath"] = "--weights", ["Size"] = "--size",
         ["StyleScale"] = "--style-scale", ["StyleScales"] = "--style-scale", ["StyleBlend"] = "--style-blend",
         ["Iterations"] = "--iterations", ["Optimizer"] = "--optimizer", ["LearningRate"] = "--learning-rate",
-        ["ContentWeight"] = "--content-weight", ["StyleWeight"] = "--style-weight", ["TvWeight"] = "--tv-weight",
+        ["ContentWeight"] = "--content-weight", ["StyleWeight"] = "--style-weight", ["TvWeight"] = "--tv-weight", ["TemporalWeight"] = "--temporal-weight",
         ["StyleLayers"] = "--style-layers", ["ContentLayer"] = "--content-layer", ["Pooling"] = "--pooling", ["Init"] = "--init",
         ["Seed"] = "--seed", ["SaveEvery"] = "--save-every", ["Threads"] = "--threads", ["LbfgsHistory"] = "--lbfgs-history",
         ["Scales"] = "--scales", ["ScaleIterations"] = "--scale-iterations", ["ActivationSmoothing"] = "--activation-smoothing",

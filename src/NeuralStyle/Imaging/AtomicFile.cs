@@ -197,6 +197,10 @@ public sealed class PendingFile : IDisposable
 
     public Stream Stream { get; }
 
+    /// <summary>The temporary file itself, for a program that writes by path (ffmpeg -y truncates and writes it while
+    /// <see cref="Stream"/> stays open and unused); <see cref="Commit"/> then flushes it to disk and renames it.</summary>
+    public string TemporaryPath => _temp;
+
     /// <summary>Flushes to disk and renames over the target. On failure the temporary is removed and the target kept.</summary>
     public void Commit()
     {

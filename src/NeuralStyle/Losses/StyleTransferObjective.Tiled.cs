@@ -27,7 +27,7 @@ public sealed partial class StyleTransferObjective
         using var scope = torch.NewDisposeScope();
         var outputs = new List<Tensor>();
         var gradients = new List<Tensor>();
-        double content = 0, style = 0, tv = 0;
+        double content = 0, style = 0, tv = 0, temporal = 0;
         for (var octave = 0; octave < OctaveCount; octave++)
         {
             var terms = octave < _styleOctaves.Count ? _styleOctaves[octave] : [];
@@ -79,8 +79,15 @@ public sealed partial class StyleTransferObjective
             outputs.Add(tvTerm);
             gradients.Add(torch.ones_like(tvTerm));
         }
+        if (_temporal is not null)
+        {
+            var temporalTerm = _temporal.Evaluate(pixels);
+            temporal = temporalTerm.item<float>();
+            outputs.Add(temporalTerm);
+            gradients.Add(torch.ones_like(temporalTerm));
+        }
         torch.autograd.backward(outputs, gradients);
-        return new LossBreakdown(content, style, tv);
+        return new LossBreakdown(content, style, tv, temporal);
     }
 
     /// <summary>β·Σ of the octave's style terms, from the sums over all tiles, and each term's gradient with respect

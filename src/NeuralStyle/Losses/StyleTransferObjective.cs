@@ -18,6 +18,7 @@ public sealed partial class StyleTransferObjective : IDisposable
     /// <summary>Style terms per octave (index = octave; 0 is the image itself), see <see cref="Octaves"/>.</summary>
     private readonly List<List<IStyleTerm>> _styleOctaves = new();
     private readonly double _contentWeight, _styleWeight, _tvWeight;
+    private readonly TemporalLoss? _temporal;
 
     /// <param name="content">Content photo in the network's input space, [1,3,H,W].</param>
     /// <param name="styles">Paintings in the network's input space with blend weights; the target Gram of a
@@ -32,12 +33,15 @@ public sealed partial class StyleTransferObjective : IDisposable
     /// <param name="tiles">Null: the network sees whole images. Otherwise the loss, its gradient and the targets are
     /// computed tile by tile, exactly (<see cref="Backward"/>), in the memory of one tile.</param>
     /// <param name="contentTargetType">The dtype the photo's features are kept in (see <see cref="ContentLoss"/>).</param>
+    /// <param name="temporal">A video frame's temporal term (the objective owns it from now on); null = none.</param>
     public StyleTransferObjective(IFeatureNetwork network, Tensor content, IReadOnlyList<(Tensor Image, double Blend)> styles,
         IReadOnlyList<(string Layer, double Weight)> styleLayers, string contentLayer, LossNormalization normalization,
         double contentWeight, double styleWeight, double tvWeight, bool activationSmoothing = false,
         StyleLossKind styleLoss = StyleLossKind.Gram, IReadOnlyList<(Tensor Mask, Tensor Image)>? regions = null,
-        int styleOctaves = 1, int contentOctave = 0, TileGeometry? tiles = null, ScalarType? contentTargetType = null)
+        int styleOctaves = 1, int contentOctave = 0, TileGeometry? tiles = null, ScalarType? contentTargetType = null,
+        TemporalLoss? temporal = null)
     {
+        _temporal = temporal;
         if (regions is { Count: > 0 } && styleOctaves > 1)
             throw new NeuralStyleException("--mask-pairs cannot be combined with --style-octaves above 1 yet");
         if (styles.Count == 0) throw new ArgumentException("at least one style image is needed", nameof(styles));
@@ -158,13 +162,21 @@ public sealed partial class StyleTransferObjective : IDisposable
             total = total + tv;
             tvValue = tv.item<float>();
         }
-        var breakdown = new LossBreakdown(content!.item<float>(), style.item<float>(), tvValue);
+        var temporalValue = 0.0;
+        if (_temporal is not null)
+        {
+            var temporal = _temporal.Evaluate(pixels);
+            total = total + temporal;
+            temporalValue = temporal.item<float>();
+        }
+        var breakdown = new LossBreakdown(content!.item<float>(), style.item<float>(), tvValue, temporalValue);
         return (total.MoveToOuterDisposeScope(), breakdown);
     }
 
     public void Dispose()
     {
         _content?.Dispose();
+        _temporal?.Dispose();
         foreach (var term in _styleOctaves.SelectMany(t => t)) term.Dispose();
     }
 }

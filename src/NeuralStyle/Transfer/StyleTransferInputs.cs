@@ -4,7 +4,8 @@ namespace NeuralStyle.Transfer;
 
 /// <summary>
 /// The images of a style transfer: the content photo, one or more paintings (with blend weights), the
-/// regions of spatial control (mask and painting) and an optional start image. A
+/// regions of spatial control (mask and painting), an optional start image and, for a video frame, the
+/// temporal guide (the previous stylised frame warped into this one, with its consistency mask). A
 /// <see cref="StyleTransferSession"/> takes ownership and disposes them with itself.
 /// </summary>
 public sealed class StyleTransferInputs : IDisposable
@@ -13,9 +14,11 @@ public sealed class StyleTransferInputs : IDisposable
     /// <param name="masks">Spatial control: the white part of each mask (stretched to the content) takes its painting,
     /// the rest of the image the <paramref name="styles"/>.</param>
     /// <param name="init">Where optimisation starts (resized to the content); null = as <see cref="StyleTransferSettings.Init"/> says.</param>
+    /// <param name="temporal">A video frame's temporal term (see <see cref="TemporalGuide"/>); null = none.</param>
     public StyleTransferInputs(ImageSource content, IReadOnlyList<ImageSource> styles, IReadOnlyList<double>? styleBlend = null,
-        IReadOnlyList<(ImageSource Mask, ImageSource Style)>? masks = null, ImageSource? init = null)
+        IReadOnlyList<(ImageSource Mask, ImageSource Style)>? masks = null, ImageSource? init = null, TemporalGuide? temporal = null)
     {
+        Temporal = temporal;
         Content = content;
         Styles = styles;
         StyleBlend = styleBlend;
@@ -28,6 +31,7 @@ public sealed class StyleTransferInputs : IDisposable
     public IReadOnlyList<double>? StyleBlend { get; }
     public IReadOnlyList<(ImageSource Mask, ImageSource Style)> Masks { get; }
     public ImageSource? Init { get; }
+    public TemporalGuide? Temporal { get; }
 
     /// <summary>Inputs from files: the content and paintings given, the masks of <see cref="StyleTransferSettings.MaskPairs"/>
     /// and the start image of <see cref="StyleTransferSettings.Init"/> when that is a file.</summary>
@@ -65,5 +69,6 @@ public sealed class StyleTransferInputs : IDisposable
     public void Dispose()
     {
         foreach (var (_, source) in All()) source.Dispose();
+        Temporal?.Dispose();
     }
 }

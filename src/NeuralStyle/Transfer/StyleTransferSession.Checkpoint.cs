@@ -53,6 +53,9 @@ public sealed partial class StyleTransferSession
         {
             using var computing = TorchThreads.Computing();
             ObjectDisposedException.ThrowIf(_disposed, this);
+            // A video frame's guide is not an input a checkpoint can name; video resumes frame by frame instead.
+            if (_inputs.Temporal is not null)
+                throw new NeuralStyleException("a session with a temporal term (a video frame) cannot be checkpointed; video keeps finished frames instead");
             using var scope = torch.NewDisposeScope();
             var scale = _scale!;
             using var optimizer = scale.Optimizer.Export();

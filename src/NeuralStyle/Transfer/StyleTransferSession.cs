@@ -278,7 +278,8 @@ public sealed partial class StyleTransferSession : IDisposable
                 settings.StyleLayers.Select(l => (l.Layer, l.Weight)).ToList(), settings.ContentLayer,
                 settings.Normalization, settings.ContentWeight, settings.StyleWeight, settings.TvWeight, settings.ActivationSmoothing,
                 settings.StyleLoss, normalizedRegions, settings.StyleOctaves, settings.ContentOctave,
-                MemoryPlans[index].Tiles, PrecisionChoice.ComputeType(settings.Precision));
+                MemoryPlans[index].Tiles, PrecisionChoice.ComputeType(settings.Precision),
+                _inputs.Temporal?.LossAt(contentSize.Width, contentSize.Height, settings.TemporalWeight, target => color.Content(target)));
             var startImage = StartImage(optimised, color.Initial(initial));
             run.Image = new ImageParameter(_network, settings.Space, startImage);
             run.Optimizer = OptimizerStep.Create(settings with { LbfgsHistory = MemoryPlans[index].LbfgsHistory }, run.Image, run.Objective);

@@ -30,6 +30,9 @@ public sealed record StyleTransferSettings
     /// <summary>β.</summary>
     public double StyleWeight { get; init; }
     public double TvWeight { get; init; }
+    /// <summary>Weight of the temporal term of a video frame (<see cref="Losses.TemporalLoss"/>); used only when the inputs
+    /// carry a <see cref="TemporalGuide"/>. See the README, "Video", for how the default was chosen.</summary>
+    public double TemporalWeight { get; init; } = DefaultTemporalWeight;
     public IReadOnlyList<LayerWeight> StyleLayers { get; init; } = [];
     public string ContentLayer { get; init; } = "";
     public PoolingKind Pooling { get; init; }
@@ -71,6 +74,9 @@ public sealed record StyleTransferSettings
     /// <summary>Feature network weights and activations in fp32 or bf16 (<c>--precision</c>); losses stay fp32.</summary>
     public Precision Precision { get; init; } = Precision.Auto;
 
+    /// <summary>The default <see cref="TemporalWeight"/>.</summary>
+    public const double DefaultTemporalWeight = 200;
+
     /// <summary>The most intra-op threads a run may ask for: 4 per core, at most 256 (more only adds contention;
     /// --threads 100000 would start thousands of threads and never finish a step).</summary>
     public static int MaxThreads => Math.Clamp(4 * Environment.ProcessorCount, 4, 256);
@@ -89,6 +95,7 @@ public sealed record StyleTransferSettings
         Require(ContentWeight >= 0 && double.IsFinite(ContentWeight), "ContentWeight", "must be a finite number ≥ 0");
         Require(StyleWeight >= 0 && double.IsFinite(StyleWeight), "StyleWeight", "must be a finite number ≥ 0");
         Require(TvWeight >= 0 && double.IsFinite(TvWeight), "TvWeight", "must be a finite number ≥ 0");
+        Require(TemporalWeight >= 0 && double.IsFinite(TemporalWeight), "TemporalWeight", "must be a finite number ≥ 0");
         Require(StyleLayers.Count > 0, "StyleLayers", "must name at least one layer");
         Require(ContentLayer.Length > 0, "ContentLayer", "must name a layer");
         Require(EmaDecay is >= 0 and < 1, "EmaDecay", "must be in [0, 1), e.g. 0.9");
