@@ -102,7 +102,8 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
                 switch (store.Report(job.Id, _holder, Progress(session, report), session.EncodeCurrentImage(ImageFormat.Jpeg), options.Lease))
                 {
                     case ReportOutcome.Lost:
-                        log.LogWarning("job {Job} was taken over by another worker; stopping here", job.Id);
+                        // Deleted by its owner, or taken over by another worker after this one went silent too long.
+                        if (store.Get(job.Id) is not null) log.LogWarning("job {Job} was taken over by another worker; stopping here", job.Id);
                         return;
                     case ReportOutcome.Cancel:
                         store.Finish(job.Id, JobState.Cancelled, null, new Dictionary<string, byte[]>());

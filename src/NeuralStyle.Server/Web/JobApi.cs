@@ -56,7 +56,7 @@ public static class JobApi
                 Presets = Transfer.Presets.Names, JobRequest.Models, PreserveColor = JobRequest.ColorModes, Limits = limits,
                 Defaults = new JobRequest(),
             })
-            .WithTags("examples").WithSummary("What a job may ask for, and this server's limits");
+            .WithTags("service").WithSummary("What a job may ask for, and this server's limits");
     }
 
     private static async Task<IResult> Create(HttpContext context, IJobStore store, IBackgroundJobClient queue, ServiceLimits limits)

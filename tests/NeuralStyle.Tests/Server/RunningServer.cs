@@ -42,7 +42,7 @@ public sealed class RunningServer : IAsyncDisposable
         var options = new ServiceOptions
         {
             DataFolder = folder.Path,
-            // Fast enough for tests: one thread per job keeps two jobs in one process from fighting over the cores.
+            // Previews twice a second, so tests see a job's progress soon.
             Worker = new WorkerOptions { ProgressInterval = TimeSpan.FromMilliseconds(500) },
         };
         options = configure?.Invoke(options) ?? options;
