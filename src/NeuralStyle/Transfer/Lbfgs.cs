@@ -49,8 +49,9 @@ internal sealed class Lbfgs : IDisposable
             }
         }
 
-        var direction = TwoLoopDirection(gradient);
-        var stepSize = _iteration == 1
+        var direction = TwoLoopDirection(gradient, out var restarted);
+        // The first step, and the first after a restart, is shortened as the steepest-descent step it is.
+        var stepSize = _iteration == 1 || restarted
             ? _learningRate * Math.Min(1.0, 1.0 / gradient.abs().sum().ToDouble())
             : _learningRate;
         var slope = gradient.dot(direction).ToDouble();
@@ -81,24 +82,51 @@ internal sealed class Lbfgs : IDisposable
     }
 
     /// <summary>d = −H·g with H the L-BFGS inverse-Hessian estimate (identity on the first step).</summary>
-    private Tensor TwoLoopDirection(Tensor gradient)
+    /// <param name="restarted">Set when the history had to be dropped: a coefficient of the recursion left the range
+    /// of the image's float32 (a nearly flat curvature pair after a wild step makes ρ·sᵀq astronomically large).
+    /// libtorch refused such a coefficient ("value cannot be converted to type float without overflow", or "Expected
+    /// false to be true") and ended a 5000-step job at step 119 (seen in the serve-load bench); now the history is
+    /// forgotten and the step is steepest descent, as at the start.</param>
+    private Tensor TwoLoopDirection(Tensor gradient, out bool restarted)
     {
+        restarted = false;
         var q = gradient.neg();
         if (_pairs.Count == 0) return q;
         var alphas = new double[_pairs.Count];
         for (var i = _pairs.Count - 1; i >= 0; i--)
         {
             alphas[i] = _pairs[i].Rho * _pairs[i].S.dot(q).ToDouble();
+            if (!FitsFloat(alphas[i])) return Restart(gradient, q, out restarted);
             q.add_(_pairs[i].Y, alpha: -alphas[i]);
         }
         var (lastS, lastY, _) = _pairs[^1];
-        q.mul_(lastS.dot(lastY).ToDouble() / lastY.dot(lastY).ToDouble()); // γ = sᵀy / yᵀy
+        var gamma = lastS.dot(lastY).ToDouble() / lastY.dot(lastY).ToDouble(); // γ = sᵀy / yᵀy
+        if (!FitsFloat(gamma)) return Restart(gradient, q, out restarted);
+        q.mul_(gamma);
         for (var i = 0; i < _pairs.Count; i++)
         {
             var beta = _pairs[i].Rho * _pairs[i].Y.dot(q).ToDouble();
+            if (!FitsFloat(alphas[i] - beta)) return Restart(gradient, q, out restarted);
             q.add_(_pairs[i].S, alpha: alphas[i] - beta);
         }
         return q;
+    }
+
+    /// <summary>Whether a step coefficient is finite and well inside float32's range (3.4e38).</summary>
+    private static bool FitsFloat(double value) => double.IsFinite(value) && Math.Abs(value) < 1e30;
+
+    /// <summary>Forgets the curvature pairs and returns the steepest-descent direction −g.</summary>
+    private Tensor Restart(Tensor gradient, Tensor partial, out bool restarted)
+    {
+        partial.Dispose();
+        foreach (var (s, y, _) in _pairs)
+        {
+            s.Dispose();
+            y.Dispose();
+        }
+        _pairs.Clear();
+        restarted = true;
+        return gradient.neg();
     }
 
     private static void Replace(ref Tensor? slot, Tensor value)

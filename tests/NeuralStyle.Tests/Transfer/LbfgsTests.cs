@@ -64,3 +64,28 @@ public class LbfgsTests
         Assert.Equal(new float[] { 1, 1, 1, 1 }, x.data<float>().ToArray());
     }
 }
+
+/// <summary>A curvature pair whose coefficients leave float32's range must not end the run.</summary>
+public class LbfgsRestartTests
+{
+    [Fact]
+    public void AnAstronomicalCoefficientRestartsFromSteepestDescentInsteadOfFailing()
+    {
+        using var scope = torch.NewDisposeScope();
+        var x = new TorchSharp.Modules.Parameter(torch.tensor(new float[] { 1, -2, 3, -4 }));
+        using var lbfgs = new Lbfgs(x, learningRate: 1);
+        // A remembered pair with ρ = 1e35 (sᵀy ≈ 1e-35): ρ·sᵀq is far beyond float32, which libtorch refused with
+        // "Expected false to be true" when used as a step coefficient.
+        using (var state = new OptimizerState(OptimizerKind.Lbfgs, 5, [1e35],
+                   new Dictionary<string, Tensor> { ["lbfgs.s.0"] = torch.ones(4), ["lbfgs.y.0"] = torch.ones(4) }))
+            lbfgs.Import(state);
+
+        var before = x.detach().clone();
+        using (var loss = x.square().sum()) loss.backward(); // gradient 2x
+        Assert.True(lbfgs.Step());
+        // Steepest descent, shortened as a first step: x − lr·min(1, 1/‖g‖₁)·g, with ‖g‖₁ = 20.
+        var expected = before - 0.05f * (2 * before);
+        Assert.True((x.detach() - expected).abs().max().item<float>() < 1e-6f, $"x = {string.Join(", ", x.detach().data<float>().ToArray())}");
+        Assert.Empty(lbfgs.Export().Rhos); // the history was forgotten
+    }
+}
