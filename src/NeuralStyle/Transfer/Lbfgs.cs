@@ -83,10 +83,9 @@ internal sealed class Lbfgs : IDisposable
 
     /// <summary>d = −H·g with H the L-BFGS inverse-Hessian estimate (identity on the first step).</summary>
     /// <param name="restarted">Set when the history had to be dropped: a coefficient of the recursion left the range
-    /// of the image's float32 (a nearly flat curvature pair after a wild step makes ρ·sᵀq astronomically large).
-    /// libtorch refused such a coefficient ("value cannot be converted to type float without overflow", or "Expected
-    /// false to be true") and ended a 5000-step job at step 119 (seen in the serve-load bench); now the history is
-    /// forgotten and the step is steepest descent, as at the start.</param>
+    /// of the image's float32 (a nearly flat curvature pair after a wild step can make ρ·sᵀq astronomically large),
+    /// which libtorch refuses ("value cannot be converted to type float without overflow") and which would end the
+    /// run. The history is forgotten instead and the step is steepest descent, as at the start.</param>
     private Tensor TwoLoopDirection(Tensor gradient, out bool restarted)
     {
         restarted = false;
