@@ -26,17 +26,10 @@ public static class VideoCommand
         command.Arguments.Add(video);
         command.Arguments.Add(options.Style);
         command.Options.Add(output);
-        // stylize's options that mean the same for every frame; not those that name files per image (--init FILE,
-        // --mask-pairs, --save-every, reports) nor stylize's checkpoint file.
-        foreach (var option in new Option[]
-                 {
-                     options.Preset, options.Size, options.StyleScale, options.StyleBlend, options.Iterations, options.Optimizer,
-                     options.LearningRate, options.ContentWeight, options.StyleWeight, options.TvWeight, options.StyleLayers,
-                     options.ContentLayer, options.Pooling, options.Seed, options.Model, options.Weights, options.Threads,
-                     options.ActivationSmoothing, options.Precision, options.Scales, options.ScaleIterations, options.LbfgsHistory,
-                     options.Tile, options.MaxMemory, options.PreserveColor, options.StyleLoss, options.StyleTrim, options.StyleOctaves,
-                     options.ContentOctave, options.Ema, frameIterations, temporalWeight, checkpoint,
-                 })
+        // stylize's look options mean the same for every frame, and several paintings blend; not --init (a frame starts
+        // from the photo or the warped previous result) nor what names files per image (--mask-pairs, --save-every,
+        // reports, stylize's checkpoint file).
+        foreach (var option in options.LookOptions.Where(o => o != options.Init).Append(options.StyleBlend).Concat([frameIterations, temporalWeight, checkpoint]))
             command.Options.Add(option);
         command.SetAction((parsed, cancellation) => Task.Run(() =>
             Run(options, parsed, parsed.GetValue(video)!, parsed.GetValue(output)!, parsed.GetValue(frameIterations),
