@@ -42,8 +42,7 @@ public static class BatchOnService
                     Id = JobId.New(), Owner = $"batch:{Environment.MachineName}", Address = "batch", Request = request,
                     InputNames = [Path.GetFileName(item.Photo), Path.GetFileName(item.Painting)],
                 };
-                service.Store.Create(job, new Dictionary<string, byte[]> { [Blobs.Photo] = photo, [Blobs.Painting(0)] = painting });
-                queue.Enqueue<StyleJobRunner>(runner => runner.Run(job.Id, CancellationToken.None));
+                StyleJobRunner.Submit(service.Store, queue, job, Blobs.OfInputs([photo, painting]));
                 pending[job.Id] = (i, item);
             }
             catch (NeuralStyleException e)

@@ -18,7 +18,7 @@ public static class EmbeddedRecovery
         foreach (var job in orphans)
         {
             if (job.Worker is { } worker) store.Release(job.Id, worker);
-            queue.Enqueue<StyleJobRunner>(runner => runner.Run(job.Id, CancellationToken.None));
+            StyleJobRunner.Enqueue(queue, job.Id);
         }
         return orphans.Count;
     }

@@ -54,6 +54,12 @@ public static class Blobs
 {
     public const string Photo = "photo";
     public static string Painting(int index) => $"painting-{index}";
+    /// <summary>The job's images in the order of <see cref="JobRecord.InputNames"/>: 0 the photo, 1… the paintings.</summary>
+    public static string Input(int index) => index == 0 ? Photo : Painting(index - 1);
+
+    /// <summary>A new job's images as blobs, in the order of its <see cref="JobRecord.InputNames"/> (photo first).</summary>
+    public static Dictionary<string, byte[]> OfInputs(IReadOnlyList<byte[]> images) =>
+        images.Select((bytes, i) => (Input(i), bytes)).ToDictionary();
     public const string Preview = "preview";
     public const string Checkpoint = "checkpoint";
     public const string Result = "result";

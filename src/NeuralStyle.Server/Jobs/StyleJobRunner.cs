@@ -23,6 +23,16 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
     private readonly string _holder = $"{options.Name}/{Guid.NewGuid().ToString("N")[..6]}";
     private CancellationToken _hangfire;
 
+    /// <summary>Stores a new job with its images and queues it for the workers: how every front end submits one.</summary>
+    public static void Submit(IJobStore store, IBackgroundJobClient queue, JobRecord job, IReadOnlyDictionary<string, byte[]> images)
+    {
+        store.Create(job, images);
+        Enqueue(queue, job.Id);
+    }
+
+    /// <summary>Queues the Hangfire job that runs the store's job <paramref name="jobId"/>.</summary>
+    public static void Enqueue(IBackgroundJobClient queue, string jobId) => queue.Enqueue<StyleJobRunner>(runner => runner.Run(jobId, CancellationToken.None));
+
     /// <param name="jobId">The store's job id.</param>
     /// <param name="hangfire">Hangfire's token (it passes its own for this parameter).</param>
     /// <remarks>Stops early only when this process shuts down (<see cref="WorkerShutdown"/>): the job is checkpointed and

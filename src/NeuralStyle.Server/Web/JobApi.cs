@@ -39,7 +39,7 @@ public static class JobApi
         api.MapGet("/jobs/{id}/plot", (string id, IJobStore store, HttpContext context) => Image(id, Blobs.Plot, "image/png", store, context))
             .WithSummary("The loss curves of a finished job (PNG)").Produces(200, contentType: "image/png").Produces<ApiError>(404);
         api.MapGet("/jobs/{id}/inputs/{index:int}", (string id, int index, IJobStore store, HttpContext context) =>
-                Image(id, index == 0 ? Blobs.Photo : Blobs.Painting(index - 1), null, store, context))
+                Image(id, Blobs.Input(index), null, store, context))
             .WithSummary("One of the job's images: 0 = the photo, 1… = the paintings").Produces(200).Produces<ApiError>(404);
         api.MapPost("/jobs/{id}/cancel", Cancel)
             .WithSummary("Stop a queued or running job").Produces<JobView>(202).Produces<ApiError>(404);
@@ -85,8 +85,7 @@ public static class JobApi
         try
         {
             var (job, images) = JobSubmission.Read(form, owner, address, store, limits);
-            store.Create(job, images);
-            queue.Enqueue<StyleJobRunner>(runner => runner.Run(job.Id, CancellationToken.None));
+            StyleJobRunner.Submit(store, queue, job, images);
             return Results.Created($"/api/jobs/{job.Id}", JobView.From(store.Get(job.Id)!));
         }
         catch (NeuralStyleException e)

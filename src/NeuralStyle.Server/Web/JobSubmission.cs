@@ -52,9 +52,7 @@ public static class JobSubmission
             Request = request,
             InputNames = images.Select(i => i.Name).ToList(),
         };
-        var blobs = new Dictionary<string, byte[]> { [Blobs.Photo] = images[0].Bytes };
-        for (var i = 1; i < images.Count; i++) blobs[Blobs.Painting(i - 1)] = images[i].Bytes;
-        return (job, blobs);
+        return (job, Blobs.OfInputs(images.Select(i => i.Bytes).ToList()));
     }
 
     private static (string, byte[]) Upload(IFormFile file, ServiceLimits limits)
@@ -80,9 +78,7 @@ public static class JobSubmission
     {
         var job = JobId.IsWellFormed(id) ? store.Get(id) : null;
         if (job is null || job.Owner != owner) throw new NeuralStyleException("the earlier job to take the images from is not in your gallery");
-        var images = new List<(string, byte[])> { (job.InputNames[0], store.GetBlob(id, Blobs.Photo)!) };
-        for (var i = 0; i < JobInputs.PaintingCount(job); i++) images.Add((job.InputNames[i + 1], store.GetBlob(id, Blobs.Painting(i))!));
-        return images;
+        return job.InputNames.Select((name, i) => (name, store.GetBlob(id, Blobs.Input(i))!)).ToList();
     }
 
     private static IReadOnlyList<double> ParseBlend(string text)

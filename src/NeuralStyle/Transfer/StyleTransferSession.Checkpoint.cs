@@ -51,7 +51,7 @@ public sealed partial class StyleTransferSession
     {
         lock (_lock)
         {
-            using var computing = TorchThreads.Computing();
+            using var computing = TorchCompute.Computing();
             ObjectDisposedException.ThrowIf(_disposed, this);
             // A video frame's guide is not an input a checkpoint can name; video resumes frame by frame instead.
             if (_inputs.Temporal is not null)

@@ -54,8 +54,8 @@ public sealed partial class StyleTransferSession : IDisposable
         {
             settings.Validate();
             inputs.Check(settings);
-            TorchThreads.Set(settings.Threads); // process-wide: waits until no other session is computing
-            using var computing = TorchThreads.Computing();
+            TorchCompute.SetThreads(settings.Threads); // process-wide: waits until no other session is computing
+            using var computing = TorchCompute.Computing();
 
             _network = network ?? FeatureNetworks.Create(settings.Model, settings.WeightsPath, settings.UsedLayers, settings.Pooling, settings.Precision);
             _ownsNetwork = network is null;
@@ -127,7 +127,7 @@ public sealed partial class StyleTransferSession : IDisposable
     {
         lock (_lock)
         {
-            using var computing = TorchThreads.Computing();
+            using var computing = TorchCompute.Computing();
             ObjectDisposedException.ThrowIf(_disposed, this);
             if (IsFinished) return null;
             while (_scale!.Step >= _scale.Iterations) Advance();
@@ -182,7 +182,7 @@ public sealed partial class StyleTransferSession : IDisposable
     {
         lock (_lock)
         {
-            using var computing = TorchThreads.Computing();
+            using var computing = TorchCompute.Computing();
             ObjectDisposedException.ThrowIf(_disposed, this);
             return _scale!.CurrentImage();
         }
@@ -201,7 +201,7 @@ public sealed partial class StyleTransferSession : IDisposable
     {
         lock (_lock)
         {
-            using var computing = TorchThreads.Computing();
+            using var computing = TorchCompute.Computing();
             ObjectDisposedException.ThrowIf(_disposed, this);
             // A finest scale with no steps of its own still starts from the coarser result.
             while (IsFinished && _scale!.Index < Plan.Count - 1) Advance();
@@ -332,7 +332,6 @@ public sealed partial class StyleTransferSession : IDisposable
     {
         lock (_lock)
         {
-            using var computing = TorchThreads.Computing();
             if (_disposed) return;
             _disposed = true;
             _scale?.Dispose();

@@ -126,19 +126,8 @@ public static class HostileFiles
         output.Write(header);
         output.Write(data);
         var crc = new byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32([.. header.AsSpan(4).ToArray(), .. data]));
+        BinaryPrimitives.WriteUInt32BigEndian(crc, TestPictures.Crc32([.. header.AsSpan(4).ToArray(), .. data]));
         output.Write(crc);
-    }
-
-    private static uint Crc32(byte[] bytes)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in bytes)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-        }
-        return ~crc;
     }
 
     /// <summary>x → Conv(4×3×3×3, pad 1) → "c" → Relu → "r": the smallest network stylize can run.</summary>

@@ -110,7 +110,8 @@ public static class TestPictures
                 $"{because}: expected ({string.Join(", ", want)}) but got ({string.Join(", ", actual.Select(v => v.ToString("0.###")))})");
     }
 
-    private static uint Crc32(ReadOnlySpan<byte> bytes)
+    /// <summary>The CRC-32 of PNG chunks (type and data).</summary>
+    internal static uint Crc32(ReadOnlySpan<byte> bytes)
     {
         var crc = 0xFFFFFFFFu;
         foreach (var b in bytes)

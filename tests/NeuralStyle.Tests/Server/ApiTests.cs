@@ -4,6 +4,7 @@ using System.Text.Json;
 using NeuralStyle.Imaging;
 using NeuralStyle.Server.Jobs;
 using NeuralStyle.Server.Web;
+using NeuralStyle.Tests.Imaging;
 using NeuralStyle.Tests.Support;
 using SkiaSharp;
 
@@ -72,7 +73,7 @@ public class ApiTests
         await using var server = await RunningServer.StartAsync(runJobs: false);
         var fields = new Dictionary<string, string> { ["paintingExamples"] = "scream" };
         // A decompression bomb: a PNG header claiming 60000×60000 pixels (3.6 gigapixels) and almost no data.
-        await ExpectError(server, fields, HttpStatusCode.BadRequest, "megapixels", ("photo", "bomb.png", PngHeader(60000, 60000)));
+        await ExpectError(server, fields, HttpStatusCode.BadRequest, "megapixels", ("photo", "bomb.png", TestPictures.PngClaimingSize(60000, 60000)));
 
         await using var strict = await RunningServer.StartAsync(o => o with { Limits = o.Limits with { MaxInputPixels = 100_000 } }, runJobs: false);
         await ExpectError(strict, fields, HttpStatusCode.BadRequest, "above this server's limit of 0.1 megapixels", ("photo", "chelsea.png", Example("chelsea.png")));
@@ -259,36 +260,5 @@ public class ApiTests
             var error = JsonSerializer.Deserialize<ApiError>(body, RunningServer.Json)?.Error ?? body;
             return (response.StatusCode, error);
         }
-    }
-
-    /// <summary>A PNG claiming the given size: signature, IHDR, a few bytes of compressed data, IEND (valid CRCs).</summary>
-    private static byte[] PngHeader(int width, int height)
-    {
-        var png = new List<byte> { 0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A };
-        Chunk(png, "IHDR", [.. BigEndian(width), .. BigEndian(height), 8, 2, 0, 0, 0]); // 8-bit RGB
-        Chunk(png, "IDAT", [0x78, 0x9C, 0x63, 0x00, 0x00, 0x00, 0x01, 0x00, 0x01]);
-        Chunk(png, "IEND", []);
-        return png.ToArray();
-
-        static void Chunk(List<byte> png, string type, byte[] data)
-        {
-            png.AddRange(BigEndian(data.Length));
-            byte[] typed = [.. System.Text.Encoding.ASCII.GetBytes(type), .. data];
-            png.AddRange(typed);
-            png.AddRange(BigEndian((int)Crc32(typed)));
-        }
-
-        static byte[] BigEndian(int v) => [(byte)(v >> 24), (byte)(v >> 16), (byte)(v >> 8), (byte)v];
-    }
-
-    private static uint Crc32(byte[] data)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in data)
-        {
-            crc ^= b;
-            for (var k = 0; k < 8; k++) crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-        }
-        return ~crc;
     }
 }

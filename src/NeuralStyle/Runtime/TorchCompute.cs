@@ -8,7 +8,7 @@ namespace NeuralStyle.Runtime;
 /// <list type="bullet">
 /// <item>libtorch's intra-op thread count is process-wide, and changing it while another thread is inside a parallel
 /// operator trips libtorch's internal asserts ("Expected false to be true", seen in CI when one session asked for one
-/// thread while another, in the same process, was stepping with two). <see cref="Set"/> waits until no session computes.</item>
+/// thread while another, in the same process, was stepping with two). <see cref="SetThreads"/> waits until no session computes.</item>
 /// <item>TorchSharp turns every number it passes to libtorch into a <c>Scalar</c> with a finalizer, including the
 /// hidden alpha = 1 of each tensor addition, and keeps no reference to it during the native call. A garbage
 /// collection started by any other thread can then finalize, i.e. free, the Scalar while libtorch reads it
@@ -18,7 +18,7 @@ namespace NeuralStyle.Runtime;
 /// budget reserved up front); collections, and so finalizers, run between steps.</item>
 /// </list>
 /// </summary>
-public static class TorchThreads
+public static class TorchCompute
 {
     /// <summary>Managed allocation a region may take before the runtime collects anyway (a step allocates a few MB of
     /// tensor wrappers; loading a network much more, which simply ends the region early).</summary>
@@ -29,7 +29,7 @@ public static class TorchThreads
     private static int _computing;
 
     /// <summary>Sets the thread count (if it differs) once no session is computing.</summary>
-    public static void Set(int threads)
+    public static void SetThreads(int threads)
     {
         if (threads <= 0 || torch.get_num_threads() == threads) return;
         Gate.EnterWriteLock();
@@ -43,7 +43,7 @@ public static class TorchThreads
         }
     }
 
-    /// <summary>Holds off <see cref="Set"/> and garbage collection (within the budget) while the returned scope lives.</summary>
+    /// <summary>Holds off <see cref="SetThreads"/> and garbage collection (within the budget) while the returned scope lives.</summary>
     public static IDisposable Computing()
     {
         Gate.EnterReadLock();
