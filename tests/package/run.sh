@@ -83,9 +83,10 @@ say "running the README's program at 64 px: chelsea.png × starry_night.jpg"
 dotnet build -c Release -v:q -nologo </dev/null > build.log 2>&1 || { cat build.log; fail "the README's program does not build against the package"; }
 # Debian 12: the package's buildTransitive targets must have patched the consumer's libLibTorchSharp.so
 # (the run below would fail to load torch otherwise; this says why).
-libstdcxx=$(/sbin/ldconfig -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')
+# (awk reads all its input: an early exit would SIGPIPE ldconfig, and pipefail would end the script silently.)
+libstdcxx=$(/sbin/ldconfig -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ && !found {print $NF; found = 1}')
 if [ -n "$libstdcxx" ] && ! grep -qa GLIBCXX_3.4.32 "$libstdcxx"; then
-    lib=$(find bin/Release -name libLibTorchSharp.so | head -n 1)
+    lib=$(find bin/Release -name libLibTorchSharp.so -print -quit)
     patchelf --print-needed "$lib" | grep -qx libios_base_shim.so || fail "$lib was not patched for this libstdc++"
     say "ok: this libstdc++ lacks GLIBCXX_3.4.32 and the package's targets patched the consumer's libLibTorchSharp.so"
 fi

@@ -1,3 +1,4 @@
+using NeuralStyle.Runtime;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -7,7 +8,7 @@ namespace NeuralStyle.Onnx;
 /// which torch follows, so only the pre-opset-7 "broadcast with axis" form needs adapting.</summary>
 internal static class OnnxArithmeticOps
 {
-    public static Tensor Add(OnnxNodeContext node) => Binary(node, (a, b) => a.add(b));
+    public static Tensor Add(OnnxNodeContext node) => Binary(node, (a, b) => a.add(b, KeptScalar.One));
     public static Tensor Sub(OnnxNodeContext node) => Binary(node, (a, b) => a.sub(b));
     public static Tensor Mul(OnnxNodeContext node) => Binary(node, (a, b) => a.mul(b));
 
@@ -15,7 +16,7 @@ internal static class OnnxArithmeticOps
     {
         using var scope = NewDisposeScope();
         var total = node.Input(0).alias();
-        for (var i = 1; i < node.InputCount; i++) total = total.add(node.Input(i));
+        for (var i = 1; i < node.InputCount; i++) total = total.add(node.Input(i), KeptScalar.One);
         return total.MoveToOuterDisposeScope();
     }
 

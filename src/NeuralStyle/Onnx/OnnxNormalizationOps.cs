@@ -1,3 +1,4 @@
+using NeuralStyle.Runtime;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -25,8 +26,9 @@ internal static class OnnxNormalizationOps
         var mean = node.Input(3).reshape(shape);
         var variance = node.Input(4).reshape(shape);
         // y = (x − mean) · scale / sqrt(var + ε) + bias, folded into one multiply-add.
-        var factor = scale / (variance + epsilon).sqrt();
-        return (x - mean).mul(factor).add(bias).MoveToOuterDisposeScope();
+        using var eps = KeptScalar.Of(epsilon);
+        var factor = scale / variance.add(eps, KeptScalar.One).sqrt();
+        return (x - mean).mul(factor).add(bias, KeptScalar.One).MoveToOuterDisposeScope();
     }
 
     public static Tensor Lrn(OnnxNodeContext node)

@@ -1,3 +1,4 @@
+using NeuralStyle.Runtime;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -59,8 +60,9 @@ internal sealed class Lbfgs : IDisposable
         Replace(ref _previousGradient, gradient);
         if (!(slope < 0)) return false; // not a descent direction: nothing sensible to do
 
-        var step = direction.mul_(stepSize);
-        _x.add_(step.view_as(_x));
+        using (var kept = KeptScalar.Of(stepSize)) direction.mul_(kept);
+        var step = direction;
+        _x.add_(step.view_as(_x), KeptScalar.One);
         Replace(ref _previousStep, step);
         return true;
     }
@@ -96,17 +98,19 @@ internal sealed class Lbfgs : IDisposable
         {
             alphas[i] = _pairs[i].Rho * _pairs[i].S.dot(q).ToDouble();
             if (!FitsFloat(alphas[i])) return Restart(gradient, q, out restarted);
-            q.add_(_pairs[i].Y, alpha: -alphas[i]);
+            using var alpha = KeptScalar.Of(-alphas[i]);
+            q.add_(_pairs[i].Y, alpha);
         }
         var (lastS, lastY, _) = _pairs[^1];
         var gamma = lastS.dot(lastY).ToDouble() / lastY.dot(lastY).ToDouble(); // γ = sᵀy / yᵀy
         if (!FitsFloat(gamma)) return Restart(gradient, q, out restarted);
-        q.mul_(gamma);
+        using (var kept = KeptScalar.Of(gamma)) q.mul_(kept);
         for (var i = 0; i < _pairs.Count; i++)
         {
             var beta = _pairs[i].Rho * _pairs[i].Y.dot(q).ToDouble();
             if (!FitsFloat(alphas[i] - beta)) return Restart(gradient, q, out restarted);
-            q.add_(_pairs[i].S, alpha: alphas[i] - beta);
+            using var alpha = KeptScalar.Of(alphas[i] - beta);
+            q.add_(_pairs[i].S, alpha);
         }
         return q;
     }
