@@ -5,24 +5,27 @@ using NeuralStyle.Transfer;
 
 namespace NeuralStyle.Bench;
 
-/// <summary>A photo and a painting to stylize it with.</summary>
-public sealed record QualityPair(string Photo, string Painting)
+/// <summary>A photo and the painting to stylize it with, or several paintings blended with equal weights.</summary>
+public sealed record QualityPair(string Photo, IReadOnlyList<string> Paintings)
 {
     public string PhotoName => Path.GetFileNameWithoutExtension(Photo);
-    public string PaintingName => Path.GetFileNameWithoutExtension(Painting);
+    /// <summary>starry_night, or the_scream+starry_night for a blend.</summary>
+    public string PaintingName => string.Join("+", Paintings.Select(Path.GetFileNameWithoutExtension));
+    public bool IsBlend => Paintings.Count > 1;
     /// <summary>For file names: tubingen-starry_night.</summary>
     public string Name => $"{PhotoName}-{PaintingName}";
     /// <summary>For tables: tubingen × starry_night.</summary>
     public string Title => $"{PhotoName} × {PaintingName}";
 
-    /// <summary>PHOTO:PAINTING, each a path or a file name (extension optional) found in one of
-    /// <paramref name="folders"/>, searched in order. A missing image is a one-line error.</summary>
+    /// <summary>PHOTO:PAINTING or PHOTO:PAINTING+PAINTING (a 0.5/0.5 blend), each a path or a file name (extension
+    /// optional) found in one of <paramref name="folders"/>, searched in order. A missing image is a one-line error.</summary>
     public static QualityPair Parse(string text, IReadOnlyList<string> folders)
     {
         var parts = text.Split(':');
-        if (parts.Length != 2 || parts.Any(p => p.Length == 0))
-            throw new NeuralStyleException($"--pair must be PHOTO:PAINTING, not '{text}'");
-        return new QualityPair(Find(text, parts[0], folders), Find(text, parts[1], folders));
+        var paintings = parts.Length == 2 ? parts[1].Split('+') : [];
+        if (parts.Length != 2 || parts[0].Length == 0 || paintings.Length == 0 || paintings.Any(p => p.Length == 0))
+            throw new NeuralStyleException($"--pair must be PHOTO:PAINTING or PHOTO:PAINTING+PAINTING, not '{text}'");
+        return new QualityPair(Find(text, parts[0], folders), paintings.Select(p => Find(text, p, folders)).ToList());
     }
 
     private static readonly string[] Extensions = ["", ".jpg", ".jpeg", ".png", ".webp"];
@@ -39,13 +42,27 @@ public sealed record QualityPair(string Photo, string Painting)
     }
 }
 
-/// <summary>A named setting, as the <c>stylize</c> options it was given (<see cref="Options"/>) and what they resolved to.</summary>
-public sealed record QualityCandidate(string Name, string Options, StyleTransferSettings Settings, string Description);
+/// <summary>A named setting, as the <c>stylize</c> options it was given (<see cref="Options"/>) and what they resolved to;
+/// or, when <see cref="Published"/> is set, no setting at all but someone else's published results, scored and judged beside ours.</summary>
+public sealed record QualityCandidate(string Name, string Options, StyleTransferSettings? Settings, string Description)
+{
+    /// <summary>For published results: the file of a pair, from a pattern with {photo} and {painting} (the pair's names) and an
+    /// optional trailing * (e.g. a peer's taj_mahal__the_scream+starry-night_5_5.png); null = none for that pair.</summary>
+    public Func<QualityPair, string?>? Published { get; init; }
+}
 
-/// <param name="Seconds">Wall time of <see cref="StyleTransferSession.Stylize"/>: network, images, targets at every scale, all steps.</param>
-/// <param name="Image">The saved result (PNG).</param>
+/// <param name="Seconds">Wall time of <see cref="StyleTransferSession.Stylize"/>: network, images, targets at every scale, all steps
+/// (NaN for published results).</param>
+/// <param name="Image">The saved result (PNG), or the published file.</param>
+/// <param name="Copied">Per painting, the share of the result's patches copied from it (<see cref="CopyScorer"/>).</param>
+/// <param name="Balance">For a blend: each painting's VGG style distance, the largest over the smallest (1 = both paintings equally
+/// present, <see cref="QualityScorer.Distances"/>); null for one painting.</param>
 public sealed record QualityRow(QualityPair Pair, QualityCandidate Candidate, double Seconds, ImageSize Size, string Image,
-    QualityScore Vgg, QualityScore ResNet);
+    QualityScore Vgg, QualityScore ResNet, IReadOnlyList<double> Copied, double? Balance)
+{
+    /// <summary>The largest share copied from any of the paintings.</summary>
+    public double Copy => Copied.Max();
+}
 
 /// <param name="BlindFolder">Where to write the blind sheets and key.json; null = none.</param>
 public sealed record QualityPlan(IReadOnlyList<QualityPair> Pairs, IReadOnlyList<QualityCandidate> Candidates, string OutFolder,
@@ -75,25 +92,44 @@ public static class QualityBenchmark
         // Built once, before any timing; fp32 whatever precision the candidates run in.
         using var vgg = QualityScorer.Vgg();
         using var resnet = QualityScorer.ResNet18();
+        using var copies = new CopyScorer();
         var rows = new List<QualityRow>();
         foreach (var pair in plan.Pairs)
         foreach (var candidate in plan.Candidates)
         {
+            if (candidate.Published is { } published)
+            {
+                if (published(pair) is not { } file) continue;
+                log($"{pair.Title} · {candidate.Name} (published: {file})");
+                using var image = ImageLoader.Load(file);
+                rows.Add(Scored(pair, candidate, double.NaN, image, file));
+                log("  " + QualityReport.Line(rows[^1]));
+                continue;
+            }
             log($"{pair.Title} · {candidate.Name} …");
+            var settings = candidate.Settings!;
             var watch = Stopwatch.StartNew();
-            using var result = StyleTransferSession.Stylize(candidate.Settings, StyleTransferInputs.FromFiles(pair.Photo, [pair.Painting], candidate.Settings));
+            using var result = StyleTransferSession.Stylize(settings, StyleTransferInputs.FromFiles(pair.Photo, pair.Paintings, settings));
             var seconds = watch.Elapsed.TotalSeconds;
-            var image = Path.Combine(plan.OutFolder, $"{pair.Name}-{candidate.Name}.png");
-            ImageSaver.Save(result.Image, image);
-            var row = new QualityRow(pair, candidate, seconds, ImageResize.SizeOf(result.Image), image,
-                vgg.Score(result.Image, pair.Photo, pair.Painting), resnet.Score(result.Image, pair.Photo, pair.Painting));
-            rows.Add(row);
-            log("  " + QualityReport.Line(row));
+            var saved = Path.Combine(plan.OutFolder, $"{pair.Name}-{candidate.Name}.png");
+            ImageSaver.Save(result.Image, saved);
+            rows.Add(Scored(pair, candidate, seconds, result.Image, saved));
+            log("  " + QualityReport.Line(rows[^1]));
         }
 
+        QualityRow Scored(QualityPair pair, QualityCandidate candidate, double seconds, TorchSharp.torch.Tensor image, string file) => new(
+            pair, candidate, seconds, ImageResize.SizeOf(image), file,
+            vgg.Score(image, pair.Photo, pair.Paintings), resnet.Score(image, pair.Photo, pair.Paintings),
+            pair.Paintings.Select(p => copies.Score(image, p)).ToList(),
+            pair.IsBlend ? Balance(vgg.Distances(image, pair.Paintings)) : null);
+
+        if (rows.Count == 0) throw new NeuralStyleException("bench quality: no published result matches any pair, and there is no other candidate");
         QualityReport.Write(plan, rows);
         QualitySheets.Grid(Path.Combine(plan.OutFolder, GridFile), plan, rows);
         if (plan.BlindFolder is { } blind) QualitySheets.Blind(blind, plan, rows);
         return rows;
     }
+
+    /// <summary>The largest of the paintings' style distances over the smallest: how much more of one painting a blend shows.</summary>
+    private static double Balance(IReadOnlyList<double> distances) => distances.Max() / Math.Max(distances.Min(), 1e-12);
 }

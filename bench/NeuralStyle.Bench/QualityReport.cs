@@ -21,32 +21,40 @@ public static class QualityReport
         + "result, A of the painting); content = relative error ‖F−P‖²/‖P‖² of the content layer's features against the photo's. "
         + "vgg: the bundled VGG19 to conv3_4, style relu1_1, relu2_1, relu3_1, content relu3_2. "
         + "resnet: the bundled ResNet18, style conv1, layer1, layer2, layer3, layer4, content layer3 (at any size: the network pads to its stride). "
-        + "seconds = wall time of the whole run (network, images, targets at every scale, all steps), not of scoring or saving.";
+        + "seconds = wall time of the whole run (network, images, targets at every scale, all steps), not of scoring or saving. "
+        + "copy = the share of the result's patches (relu3_1 cells of the bundled VGG, both images at 128 px) that are nearer their "
+        + "nearest painting patch than any non-overlapping part of the painting is to it: pieces of the painting pasted in "
+        + "(the largest share over a blend's paintings; 0 = none, the painting itself ≈ 1). "
+        + "balance = for a blend, the largest of the result's vgg style distances to each painting alone over the smallest "
+        + "(1 = both equally present).";
 
     public static string Line(QualityRow r) => Invariant(
-        $"{r.Seconds:F1} s, {r.Size}, vgg style {r.Vgg.Style:F4} content {r.Vgg.Content:F4}, resnet style {r.ResNet.Style:F4} content {r.ResNet.Content:F4}");
+        $"{r.Seconds:F1} s, {r.Size}, vgg style {r.Vgg.Style:F4} content {r.Vgg.Content:F4}, resnet style {r.ResNet.Style:F4} content {r.ResNet.Content:F4}, copy {r.Copy:F3}")
+        + (r.Balance is { } b ? Invariant($", balance {b:F2}") : "");
 
     /// <summary>One row per pair × candidate, then one mean row per candidate over the pairs.</summary>
     public static string Table(IReadOnlyList<QualityCandidate> candidates, IReadOnlyList<QualityRow> rows)
     {
         var table = new StringBuilder();
-        table.AppendLine("| pair | candidate | seconds | vgg style | vgg content | resnet style | resnet content |");
-        table.AppendLine("|---|---|---:|---:|---:|---:|---:|");
+        table.AppendLine("| pair | candidate | seconds | vgg style | vgg content | resnet style | resnet content | copy | balance |");
+        table.AppendLine("|---|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in rows)
-            table.AppendLine(Row(r.Pair.Title, r.Candidate.Name, r.Seconds, r.Vgg.Style, r.Vgg.Content, r.ResNet.Style, r.ResNet.Content));
-        var pairs = rows.Select(r => r.Pair).Distinct().Count();
+            table.AppendLine(Row(r.Pair.Title, r.Candidate.Name, r.Seconds, r.Vgg.Style, r.Vgg.Content, r.ResNet.Style, r.ResNet.Content, r.Copy, r.Balance));
         foreach (var c in candidates)
         {
             var mine = rows.Where(r => r.Candidate == c).ToList();
             if (mine.Count == 0) continue;
-            table.AppendLine(Row($"**mean of {pairs}**", $"**{c.Name}**", mine.Average(r => r.Seconds), mine.Average(r => r.Vgg.Style),
-                mine.Average(r => r.Vgg.Content), mine.Average(r => r.ResNet.Style), mine.Average(r => r.ResNet.Content)));
+            var blends = mine.Where(r => r.Balance is not null).ToList();
+            table.AppendLine(Row($"**mean of {mine.Count}**", $"**{c.Name}**", mine.Average(r => r.Seconds), mine.Average(r => r.Vgg.Style),
+                mine.Average(r => r.Vgg.Content), mine.Average(r => r.ResNet.Style), mine.Average(r => r.ResNet.Content), mine.Average(r => r.Copy),
+                blends.Count == 0 ? null : blends.Average(r => r.Balance!.Value)));
         }
         return table.ToString();
     }
 
-    private static string Row(string pair, string candidate, double seconds, double vggStyle, double vggContent, double resStyle, double resContent) =>
-        Invariant($"| {pair} | {candidate} | {seconds:F1} | {vggStyle:F4} | {vggContent:F4} | {resStyle:F4} | {resContent:F4} |");
+    private static string Row(string pair, string candidate, double seconds, double vggStyle, double vggContent, double resStyle, double resContent,
+        double copy, double? balance) =>
+        Invariant($"| {pair} | {candidate} | {(double.IsNaN(seconds) ? "—" : seconds.ToString("F1", CultureInfo.InvariantCulture))} | {vggStyle:F4} | {vggContent:F4} | {resStyle:F4} | {resContent:F4} | {copy:F3} | {(balance is { } b ? b.ToString("F2", CultureInfo.InvariantCulture) : "")} |");
 
     public static void Write(QualityPlan plan, IReadOnlyList<QualityRow> rows)
     {
@@ -74,13 +82,14 @@ public static class QualityReport
             candidates = plan.Candidates.Select(c => new { name = c.Name, options = c.Options, settings = c.Description }),
             rows = rows.Select(r => new
             {
-                pair = r.Pair.Name, photo = r.Pair.Photo, painting = r.Pair.Painting, candidate = r.Candidate.Name,
-                seconds = r.Seconds, width = r.Size.Width, height = r.Size.Height, image = Path.GetFileName(r.Image),
-                vgg = Score(r.Vgg), resnet = Score(r.ResNet),
+                pair = r.Pair.Name, photo = r.Pair.Photo, paintings = r.Pair.Paintings, candidate = r.Candidate.Name,
+                seconds = double.IsNaN(r.Seconds) ? (double?)null : r.Seconds, width = r.Size.Width, height = r.Size.Height, image = Path.GetFileName(r.Image),
+                vgg = Score(r.Vgg), resnet = Score(r.ResNet), copy = r.Copy, copied = r.Copied, balance = r.Balance,
             }),
             means = plan.Candidates.Select(c => rows.Where(r => r.Candidate == c).ToList()).Where(m => m.Count > 0).Select(m => new
             {
-                candidate = m[0].Candidate.Name, pairs = m.Count, seconds = m.Average(r => r.Seconds),
+                candidate = m[0].Candidate.Name, pairs = m.Count, seconds = m.Average(r => r.Seconds) is var t && double.IsNaN(t) ? (double?)null : t,
+                copy = m.Average(r => r.Copy),
                 vgg = new { style = m.Average(r => r.Vgg.Style), content = m.Average(r => r.Vgg.Content) },
                 resnet = new { style = m.Average(r => r.ResNet.Style), content = m.Average(r => r.ResNet.Content) },
             }),

@@ -16,7 +16,7 @@ public static partial class SettingFlags
         ["Seed"] = "--seed", ["SaveEvery"] = "--save-every", ["Threads"] = "--threads", ["LbfgsHistory"] = "--lbfgs-history",
         ["Scales"] = "--scales", ["ScaleIterations"] = "--scale-iterations", ["ActivationSmoothing"] = "--activation-smoothing",
         ["StyleLoss"] = "--style-loss", ["EmaDecay"] = "--ema", ["StyleTrim"] = "--style-trim", ["StyleOctaves"] = "--style-octaves",
-        ["ContentOctave"] = "--content-octave", ["MaskPairs"] = "--mask-pairs", ["PreserveColor"] = "--preserve-color",
+        ["ContentOctave"] = "--content-octave", ["ContentMaskGain"] = "--content-mask-weight", ["MaskPairs"] = "--mask-pairs", ["PreserveColor"] = "--preserve-color",
         ["Precision"] = "--precision", ["TileSize"] = "--tile", ["MaxMemoryBytes"] = "--max-memory",
     };
 

@@ -33,6 +33,12 @@ public static class BenchQualityCommand
                 + "Repeat for several. Default: two candidates, default (--model auto) and resnet18 (--model resnet18).",
             DefaultValueFactory = _ => ["default=", "resnet18=--model resnet18"],
         };
+        var published = new Option<string[]>("--published")
+        {
+            Description = "NAME=PATTERN: someone else's published results as a candidate, scored and put on the sheets beside ours but not run; "
+                + "PATTERN is a path with {photo} and {painting} (the pair's names, a blend's joined by +) and an optional trailing *, "
+                + "e.g. peer=../shared/dev-set/peer-outputs/{photo}__{painting}*.png. Pairs without a file leave it out.",
+        };
         var size = new Option<int>("--size") { Description = "Longest side of every result, unless a candidate sets its own.", DefaultValueFactory = _ => 512 };
         var threads = new Option<int>("--threads") { Description = "CPU threads (0 = one per core), unless a candidate sets its own.", DefaultValueFactory = _ => 0 };
         var output = new Option<string>("--out") { Description = "Folder for quality.md, quality.json, PAIR-CANDIDATE.png and grid.png.", DefaultValueFactory = _ => "quality" };
@@ -40,14 +46,16 @@ public static class BenchQualityCommand
         var blindSeed = new Option<int>("--blind-seed") { Description = "Seed of the blind sheets' shuffle.", DefaultValueFactory = _ => 1 };
         var command = new Command("quality", "Run candidate settings on photo × painting pairs: wall time, and each result's style and content distance "
             + "under both bundled networks; writes a Markdown/JSON table, the images and a grid sheet. " + QualityReport.Definitions);
-        foreach (var o in new Option[] { pairs, images, candidates, size, threads, output, blind, blindSeed }) command.Options.Add(o);
+        foreach (var o in new Option[] { pairs, images, candidates, published, size, threads, output, blind, blindSeed }) command.Options.Add(o);
         command.SetAction(parsed =>
         {
             var folders = parsed.GetValue(images) is { Length: > 0 } given ? given : DefaultImageFolders();
             var plan = new QualityPlan(
                 parsed.GetValue(pairs)!.Select(p => QualityPair.Parse(p, folders)).ToList(),
-                parsed.GetValue(candidates)!.Select(c => CandidateSettings.Parse(c, parsed.GetValue(size), parsed.GetValue(threads),
-                    notice => Console.WriteLine($"neural-style: {notice}"))).ToList(),
+                // Published results alone (no --candidate) are scored without running anything.
+                (parsed.GetResult(candidates) is null or { Implicit: true } && parsed.GetValue(published) is { Length: > 0 } ? [] : parsed.GetValue(candidates)!).Select(c => CandidateSettings.Parse(c, parsed.GetValue(size), parsed.GetValue(threads),
+                    notice => Console.WriteLine($"neural-style: {notice}")))
+                    .Concat(parsed.GetValue(published)!.Select(PublishedResults.Parse)).ToList(),
                 parsed.GetValue(output)!, parsed.GetValue(blind), parsed.GetValue(blindSeed));
             foreach (var c in plan.Candidates) Console.WriteLine($"candidate {c.Name}: {c.Description}");
             var rows = QualityBenchmark.Run(plan, Console.WriteLine);

@@ -44,7 +44,8 @@ public static class StylizeCommand
         if (checkpointEvery is < 0) throw new NeuralStyleException("--checkpoint-every must be ≥ 0");
 
         // Fail now, not after minutes of optimisation, and never write over anything the user did not name as an output.
-        var inputs = Inputs(settings, content, styles);
+        var contentMaskOption = parsed.GetValue(options.ContentMask);
+        var inputs = Inputs(settings, content, styles, contentMaskOption);
         OutputPlan.Check(inputs, Outputs(settings, output, sheetPath, plotPath, logPath, checkpoint));
         // Every image input must also decode (its header: cheap) before the header line says what will run.
         foreach (var image in inputs.Where(i => !NotImages.Contains(i.Role))) ImageLoader.ReadSize(image.Path);
@@ -56,8 +57,9 @@ public static class StylizeCommand
         foreach (var notice in notices) Console.WriteLine($"neural-style: {notice}");
         Console.WriteLine($"neural-style: {StylizeOptions.Describe(settings)}");
 
+        var contentMask = ContentMasks.For(contentMaskOption, content, Console.WriteLine);
         var loop = new SessionLoop(output, checkpoint, checkpointEvery ?? SessionLoop.DefaultCheckpointEvery);
-        using var result = loop.Run(() => new StyleTransferSession(settings, StyleTransferInputs.FromFiles(content, styles, settings, blend)),
+        using var result = loop.Run(() => new StyleTransferSession(settings, StyleTransferInputs.FromFiles(content, styles, settings, blend, contentMask)),
             settings.Iterations, cancellation, log, history);
         if (result is null) return Signals.ExitCode;
         if (!result.Cancelled) Console.WriteLine($"wrote {output}");
@@ -79,9 +81,10 @@ public static class StylizeCommand
     private static readonly string[] NotImages = ["--weights file", "--model ONNX file"];
 
     /// <summary>Every file the run reads.</summary>
-    private static List<PlannedInput> Inputs(StyleTransferSettings settings, string content, IReadOnlyList<string> styles)
+    private static List<PlannedInput> Inputs(StyleTransferSettings settings, string content, IReadOnlyList<string> styles, string? contentMask)
     {
         var inputs = new List<PlannedInput> { new("content image", content) };
+        if (contentMask is not null && !ContentMasks.IsFaces(contentMask)) inputs.Add(new PlannedInput("--content-mask image", contentMask));
         inputs.AddRange(styles.Select(s => new PlannedInput("style image", s)));
         foreach (var pair in settings.MaskPairs)
         {

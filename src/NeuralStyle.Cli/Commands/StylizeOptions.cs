@@ -40,6 +40,8 @@ internal sealed class StylizeOptions
     public readonly Option<double?> StyleTrim = new("--style-trim") { Description = "Leave out this fraction of each side of every painting (frames, mounts, canvas edges); default 0.03 (gatys), 0 = the whole painting." };
     public readonly Option<int?> StyleOctaves = new("--style-octaves") { Description = "Style statistics also of N−1 copies of the image shrunk 2×, 4×… (larger strokes from shallow layers); 1 = off." };
     public readonly Option<int?> ContentOctave = new("--content-octave") { Description = "Compare content on the image shrunk 2^K times (keeps the layout, frees the fine texture); 0 = full size." };
+    public readonly Option<string?> ContentMask = new("--content-mask") { Description = "Keep the photo more closely where this mask (an image, stretched to the photo) is white, e.g. a face; 'faces' finds the faces in the photo itself. See --content-mask-weight." };
+    public readonly Option<double?> ContentMaskWeight = new("--content-mask-weight") { Description = $"How much more the content counts where --content-mask is white: 1 + this many times (default {StyleTransferSettings.DefaultContentMaskGain})." };
     public readonly Option<double?> Ema = new("--ema") { Description = "Output an exponential moving average of the iterates with this decay, e.g. 0.9 (default off)." };
     public readonly Option<string[]> MaskPairs = new("--mask-pairs") { Description = "Spatial control: MASK:STYLE pairs; the white part of each content-sized mask takes its painting, the rest the STYLE images.", AllowMultipleArgumentsPerToken = true };
     public readonly Option<string?> ContactSheet = new("--contact-sheet") { Description = "Also write a PNG with the content, style(s) and result side by side, labelled." };
@@ -72,7 +74,7 @@ internal sealed class StylizeOptions
         command.Options.Add(Output);
         command.Options.Add(StyleBlend);
         AddLookTo(command);
-        foreach (var option in new Option[] { SaveEvery, MaskPairs, ContactSheet, PlotLosses, LogJson, Checkpoint, CheckpointEvery })
+        foreach (var option in new Option[] { SaveEvery, MaskPairs, ContentMask, ContactSheet, PlotLosses, LogJson, Checkpoint, CheckpointEvery })
             command.Options.Add(option);
     }
 
@@ -82,7 +84,7 @@ internal sealed class StylizeOptions
     [
         Preset, Size, StyleScale, Iterations, Optimizer, LearningRate, ContentWeight, StyleWeight, TvWeight, StyleLayers, ContentLayer,
         Pooling, Init, Seed, Model, Weights, Threads, ActivationSmoothing, Precision, Scales, ScaleIterations, LbfgsHistory, Tile, MaxMemory,
-        PreserveColor, StyleLoss, StyleTrim, StyleOctaves, ContentOctave, Ema,
+        PreserveColor, StyleLoss, StyleTrim, StyleOctaves, ContentOctave, ContentMaskWeight, Ema,
     ];
 
     public void AddLookTo(Command command)
@@ -125,6 +127,7 @@ internal sealed class StylizeOptions
             StyleTrim = parsed.GetValue(StyleTrim),
             StyleOctaves = parsed.GetValue(StyleOctaves),
             ContentOctave = parsed.GetValue(ContentOctave),
+            ContentMaskGain = parsed.GetValue(ContentMaskWeight),
             MaskPairs = parsed.GetValue(MaskPairs) is { Length: > 0 } pairs ? pairs.Select(MaskPair.Parse).ToList() : null,
             PreserveColor = parsed.GetValue(PreserveColor) is { } color ? ParseColor(color) : null,
             Precision = parsed.GetValue(Precision) is { } precision ? PrecisionChoice.Parse(precision) : null,

@@ -34,12 +34,14 @@ public sealed partial class StyleTransferObjective : IDisposable
     /// computed tile by tile, exactly (<see cref="Backward"/>), in the memory of one tile.</param>
     /// <param name="contentTargetType">The dtype the photo's features are kept in (see <see cref="ContentLoss"/>).</param>
     /// <param name="temporal">A video frame's temporal term (the objective owns it from now on); null = none.</param>
+    /// <param name="contentMask">Where the content term counts 1 + <paramref name="contentMaskGain"/> times ([1,1,H,W] in [0,1] at the
+    /// content's size; copied), or null (see <see cref="ContentLoss"/>).</param>
     public StyleTransferObjective(IFeatureNetwork network, Tensor content, IReadOnlyList<(Tensor Image, double Blend)> styles,
         IReadOnlyList<(string Layer, double Weight)> styleLayers, string contentLayer, LossNormalization normalization,
         double contentWeight, double styleWeight, double tvWeight, bool activationSmoothing = false,
         StyleLossKind styleLoss = StyleLossKind.Gram, IReadOnlyList<(Tensor Mask, Tensor Image)>? regions = null,
         int styleOctaves = 1, int contentOctave = 0, TileGeometry? tiles = null, ScalarType? contentTargetType = null,
-        TemporalLoss? temporal = null)
+        TemporalLoss? temporal = null, Tensor? contentMask = null, double contentMaskGain = 0)
     {
         _temporal = temporal;
         if (regions is { Count: > 0 } && styleOctaves > 1)
@@ -58,7 +60,7 @@ public sealed partial class StyleTransferObjective : IDisposable
         try
         {
             Build(new FeatureReader(network, tiles), content, styles, styleLayers, contentLayer, normalization, activationSmoothing, styleLoss, regions,
-                styleOctaves, contentOctave, blendSum, contentTargetType);
+                styleOctaves, contentOctave, blendSum, contentTargetType, contentMask, contentMaskGain);
         }
         catch
         {
@@ -70,13 +72,14 @@ public sealed partial class StyleTransferObjective : IDisposable
     private void Build(FeatureReader reader, Tensor content, IReadOnlyList<(Tensor Image, double Blend)> styles,
         IReadOnlyList<(string Layer, double Weight)> styleLayers, string contentLayer, LossNormalization normalization,
         bool activationSmoothing, StyleLossKind styleLoss, IReadOnlyList<(Tensor Mask, Tensor Image)>? regions,
-        int styleOctaves, int contentOctave, double blendSum, ScalarType? contentTargetType)
+        int styleOctaves, int contentOctave, double blendSum, ScalarType? contentTargetType, Tensor? contentMask, double contentMaskGain)
     {
         using var noGrad = torch.no_grad();
         using var scope = torch.NewDisposeScope();
         _contentOctave = Math.Min(contentOctave, Octaves.Available(content, contentOctave + 1) - 1);
         using (var photo = Octaves.Of(content, _contentOctave))
-            _content = new ContentLoss(contentLayer, reader.Maps(photo, [contentLayer])[contentLayer], normalization, contentTargetType);
+            _content = new ContentLoss(contentLayer, reader.Maps(photo, [contentLayer])[contentLayer], normalization, contentTargetType,
+                contentMask, contentMaskGain);
 
         var octaves = styles.Select(style => Octaves.Available(style.Image, styleOctaves)).Append(Octaves.Available(content, styleOctaves)).Min();
         for (var octave = 0; octave < octaves; octave++)

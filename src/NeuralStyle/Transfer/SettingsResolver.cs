@@ -38,6 +38,7 @@ public sealed record SettingOverrides
     public double? StyleTrim { get; init; }
     public int? StyleOctaves { get; init; }
     public int? ContentOctave { get; init; }
+    public double? ContentMaskGain { get; init; }
     public IReadOnlyList<MaskPair>? MaskPairs { get; init; }
     public ColorPreservation? PreserveColor { get; init; }
     public Precision? Precision { get; init; }
@@ -98,6 +99,7 @@ public static class SettingsResolver
             StyleTrim = o.StyleTrim ?? preset.StyleTrim,
             StyleOctaves = o.StyleOctaves ?? preset.StyleOctaves,
             ContentOctave = o.ContentOctave ?? preset.ContentOctave,
+            ContentMaskGain = o.ContentMaskGain ?? preset.ContentMaskGain,
             MaskPairs = o.MaskPairs ?? preset.MaskPairs,
             PreserveColor = o.PreserveColor ?? preset.PreserveColor,
             Precision = o.Precision ?? preset.Precision,

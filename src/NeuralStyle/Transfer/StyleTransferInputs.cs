@@ -15,9 +15,13 @@ public sealed class StyleTransferInputs : IDisposable
     /// the rest of the image the <paramref name="styles"/>.</param>
     /// <param name="init">Where optimisation starts (resized to the content); null = as <see cref="StyleTransferSettings.Init"/> says.</param>
     /// <param name="temporal">A video frame's temporal term (see <see cref="TemporalGuide"/>); null = none.</param>
+    /// <param name="contentMask">Where the photo must be kept more closely (white; stretched to the content): its content term
+    /// counts 1 + <see cref="StyleTransferSettings.ContentMaskGain"/> times there; null = the same everywhere.</param>
     public StyleTransferInputs(ImageSource content, IReadOnlyList<ImageSource> styles, IReadOnlyList<double>? styleBlend = null,
-        IReadOnlyList<(ImageSource Mask, ImageSource Style)>? masks = null, ImageSource? init = null, TemporalGuide? temporal = null)
+        IReadOnlyList<(ImageSource Mask, ImageSource Style)>? masks = null, ImageSource? init = null, TemporalGuide? temporal = null,
+        ImageSource? contentMask = null)
     {
+        ContentMask = contentMask;
         Temporal = temporal;
         Content = content;
         Styles = styles;
@@ -31,15 +35,18 @@ public sealed class StyleTransferInputs : IDisposable
     public IReadOnlyList<double>? StyleBlend { get; }
     public IReadOnlyList<(ImageSource Mask, ImageSource Style)> Masks { get; }
     public ImageSource? Init { get; }
+    public ImageSource? ContentMask { get; }
     public TemporalGuide? Temporal { get; }
 
     /// <summary>Inputs from files: the content and paintings given, the masks of <see cref="StyleTransferSettings.MaskPairs"/>
     /// and the start image of <see cref="StyleTransferSettings.Init"/> when that is a file.</summary>
+    /// <param name="contentMask">A content mask (see the constructor), or null.</param>
     public static StyleTransferInputs FromFiles(string content, IReadOnlyList<string> styles, StyleTransferSettings settings,
-        IReadOnlyList<double>? styleBlend = null) =>
+        IReadOnlyList<double>? styleBlend = null, ImageSource? contentMask = null) =>
         new(ImageSource.FromFile(content), styles.Select(ImageSource.FromFile).ToList(), styleBlend,
             settings.MaskPairs.Select(p => (ImageSource.FromFile(p.MaskPath), ImageSource.FromFile(p.StylePath))).ToList(),
-            settings.Init.Kind == InitialImageKind.File && settings.Init.Path is { } init ? ImageSource.FromFile(init) : null);
+            settings.Init.Kind == InitialImageKind.File && settings.Init.Path is { } init ? ImageSource.FromFile(init) : null,
+            contentMask: contentMask);
 
     /// <summary>Every image with its role ("content image", "style image 2", …), in a fixed order.</summary>
     public IEnumerable<(string Role, ImageSource Source)> All()
@@ -52,6 +59,7 @@ public sealed class StyleTransferInputs : IDisposable
             yield return ($"mask style image {i + 1}", Masks[i].Style);
         }
         if (Init is not null) yield return ("init image", Init);
+        if (ContentMask is not null) yield return ("content mask", ContentMask);
     }
 
     /// <summary>Counts that must agree with the settings; errors name the setting.</summary>

@@ -134,7 +134,8 @@ public sealed partial class StyleTransferSession
         var masks = header.Inputs.Where(i => i.Role.StartsWith("mask ", StringComparison.Ordinal) && !i.Role.StartsWith("mask style", StringComparison.Ordinal))
             .Select((m, k) => (Source(m), Source(byRole[$"mask style image {k + 1}"]))).ToList();
         return new StyleTransferInputs(Source(byRole["content image"]), styles, header.StyleBlend, masks,
-            byRole.TryGetValue("init image", out var init) ? Source(init) : null);
+            byRole.TryGetValue("init image", out var init) ? Source(init) : null,
+            contentMask: byRole.TryGetValue("content mask", out var contentMask) ? Source(contentMask) : null);
     }
 
     private static void CheckInputs(string checkpoint, CheckpointHeader header, StyleTransferInputs inputs)

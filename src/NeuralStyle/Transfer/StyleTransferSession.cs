@@ -262,6 +262,7 @@ public sealed partial class StyleTransferSession : IDisposable
                 Image: pair.Style.LoadTrimmed(size.Width, size.Height, settings.StyleTrim));
         }).ToList();
         var initial = start ?? _inputs.Init?.Load(contentSize.Width, contentSize.Height);
+        var contentMask = _inputs.ContentMask is { } maskSource ? MaskPair.LoadMask(maskSource, contentSize.Width, contentSize.Height) : null;
 
         var color = new ColorStage(settings.PreserveColor, content);
         var regionStyles = color.Styles(regions.Select(r => (r.Image, 1.0)).ToList());
@@ -279,7 +280,8 @@ public sealed partial class StyleTransferSession : IDisposable
                 settings.Normalization, settings.ContentWeight, settings.StyleWeight, settings.TvWeight, settings.ActivationSmoothing,
                 settings.StyleLoss, normalizedRegions, settings.StyleOctaves, settings.ContentOctave,
                 MemoryPlans[index].Tiles, PrecisionChoice.ComputeType(settings.Precision),
-                _inputs.Temporal?.LossAt(contentSize.Width, contentSize.Height, settings.TemporalWeight, target => color.Content(target)));
+                _inputs.Temporal?.LossAt(contentSize.Width, contentSize.Height, settings.TemporalWeight, target => color.Content(target)),
+                contentMask, settings.ContentMaskGain);
             var startImage = StartImage(optimised, color.Initial(initial));
             run.Image = new ImageParameter(_network, settings.Space, startImage);
             run.Optimizer = OptimizerStep.Create(settings with { LbfgsHistory = MemoryPlans[index].LbfgsHistory }, run.Image, run.Objective);

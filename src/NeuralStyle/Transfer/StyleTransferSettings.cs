@@ -51,6 +51,9 @@ public sealed record StyleTransferSettings
     public int StyleOctaves { get; init; } = 1;
     /// <summary><c>--content-octave K</c>: the content term compares the image and the photo shrunk 2^K times; 0 = full size.</summary>
     public int ContentOctave { get; init; }
+    /// <summary><c>--content-mask-weight G</c>: where the content mask (<see cref="StyleTransferInputs.ContentMask"/>) is white the
+    /// content term counts 1 + G times (eyes, mouth and jaw of a face kept); no effect without a mask.</summary>
+    public double ContentMaskGain { get; init; } = DefaultContentMaskGain;
     /// <summary><c>--ema DECAY</c>: output an exponential moving average of the iterates (0 = off).</summary>
     public double EmaDecay { get; init; }
     /// <summary><c>--preserve-color</c>: keep the photo's colours (see <see cref="ColorPreservation"/>).</summary>
@@ -73,6 +76,9 @@ public sealed record StyleTransferSettings
     public long? MaxMemoryBytes { get; init; }
     /// <summary>Feature network weights and activations in fp32 or bf16 (<c>--precision</c>); losses stay fp32.</summary>
     public Precision Precision { get; init; } = Precision.Auto;
+
+    /// <summary>The default <see cref="ContentMaskGain"/>: chosen on portraits (README, "Faces").</summary>
+    public const double DefaultContentMaskGain = 4;
 
     /// <summary>The default <see cref="TemporalWeight"/>.</summary>
     public const double DefaultTemporalWeight = 200;
@@ -98,6 +104,7 @@ public sealed record StyleTransferSettings
         Require(TemporalWeight >= 0 && double.IsFinite(TemporalWeight), "TemporalWeight", "must be a finite number ≥ 0");
         Require(StyleLayers.Count > 0, "StyleLayers", "must name at least one layer");
         Require(ContentLayer.Length > 0, "ContentLayer", "must name a layer");
+        Require(ContentMaskGain is >= 0 and <= 100 && double.IsFinite(ContentMaskGain), "ContentMaskGain", "must be between 0 and 100");
         Require(EmaDecay is >= 0 and < 1, "EmaDecay", "must be in [0, 1), e.g. 0.9");
         Require(SaveEvery >= 0, "SaveEvery", "must be ≥ 0");
         Require(StyleTrim is >= 0 and <= 0.25, "StyleTrim", "must be between 0 and 0.25 (a fraction of each side)");
