@@ -56,7 +56,7 @@ public sealed record QualityCandidate(string Name, string Options, StyleTransfer
 /// <param name="Image">The saved result (PNG), or the published file.</param>
 /// <param name="Copied">Per painting, the share of the result's patches copied from it (<see cref="CopyScorer"/>).</param>
 /// <param name="Balance">For a blend: each painting's VGG style distance, the largest over the smallest (1 = both paintings equally
-/// present, <see cref="QualityScorer.Distances"/>); null for one painting.</param>
+/// present, <see cref="QualityScorer.ScoreEach"/>); null for one painting.</param>
 public sealed record QualityRow(QualityPair Pair, QualityCandidate Candidate, double Seconds, ImageSize Size, string Image,
     QualityScore Vgg, QualityScore ResNet, IReadOnlyList<double> Copied, double? Balance)
 {
@@ -117,11 +117,14 @@ public static class QualityBenchmark
             log("  " + QualityReport.Line(rows[^1]));
         }
 
-        QualityRow Scored(QualityPair pair, QualityCandidate candidate, double seconds, TorchSharp.torch.Tensor image, string file) => new(
-            pair, candidate, seconds, ImageResize.SizeOf(image), file,
-            vgg.Score(image, pair.Photo, pair.Paintings), resnet.Score(image, pair.Photo, pair.Paintings),
-            pair.Paintings.Select(p => copies.Score(image, p)).ToList(),
-            pair.IsBlend ? Balance(vgg.Distances(image, pair.Paintings)) : null);
+        QualityRow Scored(QualityPair pair, QualityCandidate candidate, double seconds, TorchSharp.torch.Tensor image, string file)
+        {
+            var vggEach = vgg.ScoreEach(image, pair.Photo, pair.Paintings);
+            return new QualityRow(pair, candidate, seconds, ImageResize.SizeOf(image), file,
+                QualityScorer.Mean(vggEach), QualityScorer.Mean(resnet.ScoreEach(image, pair.Photo, pair.Paintings)),
+                pair.Paintings.Select(p => copies.Score(image, p)).ToList(),
+                pair.IsBlend ? Balance(vggEach.Select(s => s.Style).ToList()) : null);
+        }
 
         if (rows.Count == 0) throw new NeuralStyleException("bench quality: no published result matches any pair, and there is no other candidate");
         QualityReport.Write(plan, rows);

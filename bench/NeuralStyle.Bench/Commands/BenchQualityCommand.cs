@@ -50,12 +50,13 @@ public static class BenchQualityCommand
         command.SetAction(parsed =>
         {
             var folders = parsed.GetValue(images) is { Length: > 0 } given ? given : DefaultImageFolders();
+            var publishedResults = parsed.GetValue(published)!.Select(PublishedResults.Parse).ToList();
+            // Published results alone (no --candidate given) are scored without running anything.
+            var run = parsed.GetResult(candidates) is null or { Implicit: true } && publishedResults.Count > 0 ? [] : parsed.GetValue(candidates)!;
             var plan = new QualityPlan(
                 parsed.GetValue(pairs)!.Select(p => QualityPair.Parse(p, folders)).ToList(),
-                // Published results alone (no --candidate) are scored without running anything.
-                (parsed.GetResult(candidates) is null or { Implicit: true } && parsed.GetValue(published) is { Length: > 0 } ? [] : parsed.GetValue(candidates)!).Select(c => CandidateSettings.Parse(c, parsed.GetValue(size), parsed.GetValue(threads),
-                    notice => Console.WriteLine($"neural-style: {notice}")))
-                    .Concat(parsed.GetValue(published)!.Select(PublishedResults.Parse)).ToList(),
+                run.Select(c => CandidateSettings.Parse(c, parsed.GetValue(size), parsed.GetValue(threads),
+                    notice => Console.WriteLine($"neural-style: {notice}"))).Concat(publishedResults).ToList(),
                 parsed.GetValue(output)!, parsed.GetValue(blind), parsed.GetValue(blindSeed));
             foreach (var c in plan.Candidates) Console.WriteLine($"candidate {c.Name}: {c.Description}");
             var rows = QualityBenchmark.Run(plan, Console.WriteLine);

@@ -38,7 +38,9 @@ public sealed class CopyScorer : IDisposable
     /// its nearest non-overlapping twin in the painting.</summary>
     public double Margin { get; init; } = DefaultMargin;
 
-    /// <summary>See <see cref="Margin"/>; chosen on the photo, the painting, pasted pieces and judged results (README, "The default look").</summary>
+    /// <summary>See <see cref="Margin"/>. Chosen on the tests' cases only (CopyScoreTests): at 1.0 the unaltered photo scored 0.07
+    /// against Starry Night and The Scream, at 0.75 0.004 while a pasted half still scores 0.28–0.45; not yet checked against
+    /// judges' verdicts on real results.</summary>
     public const double DefaultMargin = 0.75;
 
     public CopyScorer()

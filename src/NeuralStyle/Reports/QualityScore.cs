@@ -57,22 +57,19 @@ public sealed class QualityScorer : IDisposable
         return Score(result, photo, painting);
     }
 
-    /// <summary>
-    /// <see cref="Score(Tensor, string, string)"/> for a blend of several paintings: each style layer's error is the mean of
-    /// its errors against each painting alone (no blended target, so the score does not depend on how a run blends).
-    /// </summary>
-    public QualityScore Score(Tensor result, string photoPath, IReadOnlyList<string> paintingPaths)
+    /// <summary><see cref="Score(Tensor, string, string)"/> against each painting of a blend alone: with a 0.5/0.5 blend their
+    /// style distances should be about equal, and a result that shows one painting only is near that one and far from the other.</summary>
+    public IReadOnlyList<QualityScore> ScoreEach(Tensor result, string photoPath, IReadOnlyList<string> paintingPaths) =>
+        paintingPaths.Select(p => Score(result, photoPath, p)).ToList();
+
+    /// <summary>One score for a blend from <see cref="ScoreEach"/>: each style layer's error is the mean of its errors against
+    /// each painting alone (no blended target, so the score does not depend on how a run blends); the content is the photo's.</summary>
+    public static QualityScore Mean(IReadOnlyList<QualityScore> scores)
     {
-        var scores = paintingPaths.Select(p => Score(result, photoPath, p)).ToList();
         if (scores.Count == 1) return scores[0];
         var layers = scores[0].StyleLayers.Select((l, i) => (l.Layer, scores.Average(s => s.StyleLayers[i].Error))).ToList();
         return scores[0] with { StyleLayers = layers };
     }
-
-    /// <summary>The style distance (<see cref="QualityScore.Style"/>) of <paramref name="result"/> to each painting alone: with a
-    /// 0.5/0.5 blend both should be about equal, and a result that shows one painting only is near that one and far from the other.</summary>
-    public IReadOnlyList<double> Distances(Tensor result, IReadOnlyList<string> paintingPaths) =>
-        paintingPaths.Select(p => Score(result, p, p).Style).ToList();
 
     /// <summary>Scores images already at the sizes to compare (RGB [1,3,H,W] in [0,1]).</summary>
     public QualityScore Score(Tensor result, Tensor photo, Tensor painting)
