@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using NeuralStyle.Cli.Commands;
 using NeuralStyle.Imaging;
 using NeuralStyle.Reports;
 using NeuralStyle.Transfer;
@@ -49,6 +50,9 @@ public sealed record QualityCandidate(string Name, string Options, StyleTransfer
     /// <summary>For published results: the file of a pair, from a pattern with {photo} and {painting} (the pair's names) and an
     /// optional trailing * (e.g. a peer's taj_mahal__the_scream+starry-night_5_5.png); null = none for that pair.</summary>
     public Func<QualityPair, string?>? Published { get; init; }
+
+    /// <summary><c>--content-mask</c> as the candidate gave it (a file, or <c>faces</c>: found in each pair's photo); null = none.</summary>
+    public string? ContentMask { get; init; }
 }
 
 /// <param name="Seconds">Wall time of <see cref="StyleTransferSession.Stylize"/>: network, images, targets at every scale, all steps
@@ -109,7 +113,8 @@ public static class QualityBenchmark
             log($"{pair.Title} · {candidate.Name} …");
             var settings = candidate.Settings!;
             var watch = Stopwatch.StartNew();
-            using var result = StyleTransferSession.Stylize(settings, StyleTransferInputs.FromFiles(pair.Photo, pair.Paintings, settings));
+            var contentMask = ContentMasks.For(candidate.ContentMask, pair.Photo, log);
+            using var result = StyleTransferSession.Stylize(settings, StyleTransferInputs.FromFiles(pair.Photo, pair.Paintings, settings, contentMask: contentMask));
             var seconds = watch.Elapsed.TotalSeconds;
             var saved = Path.Combine(plan.OutFolder, $"{pair.Name}-{candidate.Name}.png");
             ImageSaver.Save(result.Image, saved);

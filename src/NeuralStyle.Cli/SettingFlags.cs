@@ -15,7 +15,7 @@ public static partial class SettingFlags
         ["StyleLayers"] = "--style-layers", ["ContentLayer"] = "--content-layer", ["Pooling"] = "--pooling", ["Init"] = "--init",
         ["Seed"] = "--seed", ["SaveEvery"] = "--save-every", ["Threads"] = "--threads", ["LbfgsHistory"] = "--lbfgs-history",
         ["Scales"] = "--scales", ["ScaleIterations"] = "--scale-iterations", ["ActivationSmoothing"] = "--activation-smoothing",
-        ["StyleLoss"] = "--style-loss", ["EmaDecay"] = "--ema", ["StyleTrim"] = "--style-trim", ["StyleOctaves"] = "--style-octaves",
+        ["StyleLoss"] = "--style-loss", ["EmaDecay"] = "--ema", ["StyleTrim"] = "--style-trim", ["StyleUpscale"] = "--style-upscale", ["StyleOctaves"] = "--style-octaves",
         ["ContentOctave"] = "--content-octave", ["ContentMaskGain"] = "--content-mask-weight", ["MaskPairs"] = "--mask-pairs", ["PreserveColor"] = "--preserve-color",
         ["Precision"] = "--precision", ["TileSize"] = "--tile", ["MaxMemoryBytes"] = "--max-memory",
     };

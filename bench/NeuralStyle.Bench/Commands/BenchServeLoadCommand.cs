@@ -21,7 +21,7 @@ public static class BenchServeLoadCommand
         var quiet = new Option<double>("--quiet-seconds") { Description = "How long the job's speed is measured without load first.", DefaultValueFactory = _ => 10 };
         var size = new Option<int>("--size") { Description = "The job's size (longest side).", DefaultValueFactory = _ => 384 };
         // ResNet18 below 512 px runs one scale, so both measurements time steps of the same size (auto's
-        // vgg19-conv3 starts a 4-scale pyramid at 64 px, where the measurement would fall).
+        // vgg19-conv3 starts a 3-scale pyramid at 128 px, where the measurement would fall).
         var model = new Option<string>("--model") { Description = "The job's model: resnet18, auto, vgg19-conv3.", DefaultValueFactory = _ => "resnet18" };
         var command = new Command("serve-load", "Load-test neural-style serve: N clients poll a running job's status and preview; latencies, errors and the job's slowdown.");
         foreach (var o in new Option[] { clients, seconds, quiet, size, model }) command.Options.Add(o);

@@ -48,7 +48,8 @@ internal static partial class CandidateSettings
         {
             throw new NeuralStyleException($"--candidate {name}: {(e is SettingException setting ? SettingFlags.Rewrite(setting) : e.Message)}");
         }
-        return new QualityCandidate(name, options, settings, StylizeOptions.Describe(settings));
+        // --content-mask is an input, not a setting: the run finds it per pair (a file, or the faces in each photo).
+        return new QualityCandidate(name, options, settings, StylizeOptions.Describe(settings)) { ContentMask = parsed.GetValue(stylize.ContentMask) };
     }
 
     private static void Check(string name, ParseResult parsed, StylizeOptions stylize)

@@ -26,7 +26,7 @@ public static class ScalePyramid
     /// <summary>The <see cref="StyleTransferSettings.Scales"/> value meaning "pick for the size".</summary>
     public const int Automatic = 0;
 
-    /// <summary>The most scales a run may ask for: 64 px up to 8192 px (a print from the default 64 px start).</summary>
+    /// <summary>The most scales a run may ask for: 64 px up to 8192 px (a print coarse-to-fine from 64 px).</summary>
     public const int MaximumScales = 8;
 
     /// <summary>How many scales were asked for: <paramref name="scales"/> itself, or for <see cref="Automatic"/>

@@ -36,6 +36,7 @@ public sealed record SettingOverrides
     public StyleLossKind? StyleLoss { get; init; }
     public double? EmaDecay { get; init; }
     public double? StyleTrim { get; init; }
+    public bool? StyleUpscale { get; init; }
     public int? StyleOctaves { get; init; }
     public int? ContentOctave { get; init; }
     public double? ContentMaskGain { get; init; }
@@ -97,6 +98,7 @@ public static class SettingsResolver
             StyleLoss = o.StyleLoss ?? preset.StyleLoss,
             EmaDecay = o.EmaDecay ?? preset.EmaDecay,
             StyleTrim = o.StyleTrim ?? preset.StyleTrim,
+            StyleUpscale = o.StyleUpscale ?? preset.StyleUpscale,
             StyleOctaves = o.StyleOctaves ?? preset.StyleOctaves,
             ContentOctave = o.ContentOctave ?? preset.ContentOctave,
             ContentMaskGain = o.ContentMaskGain ?? preset.ContentMaskGain,

@@ -249,15 +249,13 @@ public sealed partial class StyleTransferSession : IDisposable
         var content = _inputs.Content.Load(contentSize.Width, contentSize.Height);
         var styles = _inputs.Styles.Select((source, i) =>
         {
-            var styleSide = Math.Max(1, (int)Math.Round(side * (settings.StyleScales?[i] ?? settings.StyleScale)));
-            var size = source.Size.WithLongestSide(styleSide);
+            var size = source.Size.WithLongestSide(settings.StyleSide(side, i, source.Size));
             return (source.LoadTrimmed(size.Width, size.Height, settings.StyleTrim), _inputs.StyleBlend?[i] ?? 1.0);
         }).ToList();
         // Mask styles are sized like the others (with the first style scale when there are several).
-        var regionSide = Math.Max(1, (int)Math.Round(side * (settings.StyleScales?[0] ?? settings.StyleScale)));
         var regions = _inputs.Masks.Select(pair =>
         {
-            var size = pair.Style.Size.WithLongestSide(regionSide);
+            var size = pair.Style.Size.WithLongestSide(settings.StyleSide(side, 0, pair.Style.Size));
             return (Mask: MaskPair.LoadMask(pair.Mask, contentSize.Width, contentSize.Height),
                 Image: pair.Style.LoadTrimmed(size.Width, size.Height, settings.StyleTrim));
         }).ToList();

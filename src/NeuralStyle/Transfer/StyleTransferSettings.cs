@@ -1,3 +1,4 @@
+using NeuralStyle.Imaging;
 using NeuralStyle.Losses;
 using NeuralStyle.Networks;
 
@@ -47,6 +48,10 @@ public sealed record StyleTransferSettings
     /// <summary><c>--style-trim F</c>: this fraction of each side of every painting is left out (frames, mounts,
     /// canvas edges in scans); 0 = the whole painting.</summary>
     public double StyleTrim { get; init; }
+    /// <summary><c>--style-upscale false</c>: a painting is never enlarged past its own pixels, whatever <see cref="StyleScale"/> and the
+    /// scale's size ask for (<see cref="StyleSide"/>). Enlarging a small painting (a 192 px crop at 512 or 1024 px) blurs it, and the
+    /// blur is then matched as if it were its style. True (the field's default, what checkpoints written before it existed ran) = as asked.</summary>
+    public bool StyleUpscale { get; init; } = true;
     /// <summary><c>--style-octaves N</c>: style statistics also of N−1 shrunk copies of the image (<see cref="Losses.Octaves"/>); 1 = off.</summary>
     public int StyleOctaves { get; init; } = 1;
     /// <summary><c>--content-octave K</c>: the content term compares the image and the photo shrunk 2^K times; 0 = full size.</summary>
@@ -87,6 +92,15 @@ public sealed record StyleTransferSettings
     /// <summary>The most intra-op threads a run may ask for: 4 per core, at most 256 (more only adds contention;
     /// --threads 100000 would start thousands of threads and never finish a step).</summary>
     public static int MaxThreads => Math.Clamp(4 * Environment.ProcessorCount, 4, 256);
+
+    /// <summary>The longest side painting <paramref name="index"/> is loaded at for a scale whose longest side is <paramref name="side"/>:
+    /// side × its style scale, at most its own (trimmed) longest side unless <see cref="StyleUpscale"/>, and at least 1.</summary>
+    public int StyleSide(int side, int index, ImageSize painting)
+    {
+        var asked = side * (StyleScales?[index] ?? StyleScale);
+        if (!StyleUpscale) asked = Math.Min(asked, Math.Max(painting.Width, painting.Height) * (1 - 2 * StyleTrim));
+        return Math.Max(1, (int)Math.Round(asked));
+    }
 
     /// <summary>Every layer the loss reads, style and content.</summary>
     public IReadOnlyList<string> UsedLayers => StyleLayers.Select(l => l.Layer).Append(ContentLayer).Distinct().ToList();

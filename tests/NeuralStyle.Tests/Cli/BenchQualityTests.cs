@@ -20,6 +20,30 @@ public sealed class BenchQualityTests : IDisposable
         CliProcess.RunAsync(["quality", .. args], new Dictionary<string, string> { ["NEURAL_STYLE_CACHE"] = _cache.Path },
             program: CliProcess.Bench);
 
+    /// <summary>A candidate's --content-mask reaches the run: an all-white mask with a large weight keeps the photo
+    /// (lower content distance than the same settings without it), and 'faces' looks in each pair's photo.</summary>
+    [Fact]
+    public async Task ACandidatesContentMaskReachesItsRuns()
+    {
+        var (output, white) = (_dir.File("out"), _dir.File("white.png"));
+        using (var bitmap = new SkiaSharp.SKBitmap(8, 8))
+        {
+            bitmap.Erase(SkiaSharp.SKColors.White);
+            File.WriteAllBytes(white, NeuralStyle.Tests.Imaging.TestPictures.EncodePng(bitmap));
+        }
+        var run = await BenchAsync("--size", "64", "--threads", "1", "--images", Examples, "--pair", "chelsea:starry_night",
+            "--candidate", "plain=--iterations 8 --scales 1",
+            "--candidate", $"masked=--iterations 8 --scales 1 --content-mask {white} --content-mask-weight 50",
+            "--candidate", "faces=--iterations 8 --scales 1 --content-mask faces", "--out", output);
+        Assert.True(run.ExitCode == 0, run.Stderr);
+        Assert.Contains("--content-mask faces: no face found in chelsea", run.Stdout + run.Stderr);
+
+        using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(output, "quality.json")));
+        var content = json.RootElement.GetProperty("rows").EnumerateArray()
+            .ToDictionary(r => r.GetProperty("candidate").GetString()!, r => r.GetProperty("vgg").GetProperty("content").GetDouble());
+        Assert.True(content["masked"] < 0.9 * content["plain"], $"masked {content["masked"]:F4} vs plain {content["plain"]:F4}");
+    }
+
     [Fact]
     public async Task WritesTableScoresImagesGridAndBlindSheets()
     {

@@ -26,8 +26,8 @@ public sealed class NewUserTests : IDisposable
         Assert.Equal(0, run.ExitCode);
         var help = string.Join(" ", run.Stdout.Split('\n').Select(l => l.Trim()));
         Assert.Contains("default: 512 with --preset gatys, 400 with seed", help);
-        Assert.Contains("64→128→256→512", help);
-        Assert.Contains("vgg19-conv3 300,200,100,40 per scale", help);
+        Assert.Contains("128→256→512", help);
+        Assert.Contains("vgg19-conv3 200,80,25 per scale", help);
         Assert.Contains("vgg19/vgg16 500", help);
         Assert.Contains("--preset seed 2000", help);
     }

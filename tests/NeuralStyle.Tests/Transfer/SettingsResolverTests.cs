@@ -14,7 +14,7 @@ public class SettingsResolverTests
         Assert.Equal(Presets.ForModel(Presets.Gatys, "gatys", ModelSpec.Vgg19Conv3).StyleLayers, settings.StyleLayers);
         Assert.Equal(Presets.DefaultLearningRate(OptimizerKind.Adam, ImageSpace.Pixels), settings.LearningRate); // switched with the optimiser
         Assert.Null(settings.ScaleIterations); // the preset's schedule gives way to --iterations
-        Assert.Equal(4, settings.Scales);
+        Assert.Equal(3, settings.Scales);
         var twoStyles = SettingsResolver.Resolve(new SettingOverrides { Model = ModelSpec.ResNet18, StyleScales = [0.5] }, styleCount: 2);
         // One value is StyleScale for every painting; several are one per painting.
         Assert.Equal(0.5, twoStyles.StyleScale);
