@@ -67,6 +67,8 @@ public static class ServiceHosts
         services.AddSingleton<IBackgroundJobClient>(provider => new BackgroundJobClient(provider.GetRequiredService<JobService>().Queue));
         services.AddSingleton<WorkerShutdown>();
         services.AddTransient<StyleJobRunner>();
+        // Every process of the service looks for stranded jobs, so one that outlived its worker is found as long as any part runs.
+        services.AddHostedService<JobReaper>();
         if (runJobs) services.AddHostedService<JobProcessing>();
     }
 

@@ -9,6 +9,8 @@ public sealed class PostgresJobStore(string connectionString) : SqlJobStore
     // Milliseconds of the server's clock: every machine's leases are measured on the same one.
     protected override string NowMs => "CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)";
     protected override string BlobType => "BYTEA";
+    // A restarted server (kill -9, a crash, an upgrade) has every lease run out at once; its start time lets live workers renew first.
+    protected override string UpSinceMs => "CAST(EXTRACT(EPOCH FROM pg_postmaster_start_time()) * 1000 AS BIGINT)";
 
     protected override DbConnection Open()
     {

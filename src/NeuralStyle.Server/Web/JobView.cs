@@ -23,8 +23,10 @@ public sealed record JobView(
     public static JobView From(JobRecord job)
     {
         var api = $"/api/jobs/{job.Id}";
-        return new JobView(job.Id, job.State.Name(), job.Created, job.Updated, job.Request, job.Request.Describe(), job.InputNames,
-            job.Progress, job.PreviewVersion, job.CheckpointStep, job.Attempts, job.Worker, job.Error,
+        // A job whose worker stopped renewing it is not being painted: it waits to be resumed, with no ETA to count down.
+        var (state, progress) = job.LeaseLapsed ? (JobState.Queued, job.Progress with { EtaSeconds = null }) : (job.State, job.Progress);
+        return new JobView(job.Id, state.Name(), job.Created, job.Updated, job.Request, job.Request.Describe(), job.InputNames,
+            progress, job.PreviewVersion, job.CheckpointStep, job.Attempts, job.Worker, job.Error,
             new JobLinks(api, job.PreviewVersion > 0 ? $"{api}/preview?v={job.PreviewVersion}" : null,
                 job.State == JobState.Done ? $"{api}/result" : null, job.State == JobState.Done ? $"{api}/plot" : null,
                 Enumerable.Range(0, job.InputNames.Count).Select(i => $"{api}/inputs/{i}").ToList()));
