@@ -21,16 +21,20 @@ public sealed class PostgresServer : IDisposable
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
     private readonly TempFolder _folder;
-    private readonly Process _process;
     private readonly StringBuilder _log;
+    private readonly bool _root;
+    private readonly string _bin;
+    private Process _process;
     private int _databases;
 
-    private PostgresServer(TempFolder folder, Process process, StringBuilder log, int port)
+    private PostgresServer(TempFolder folder, Process process, StringBuilder log, int port, bool root, string bin)
     {
         _folder = folder;
         _process = process;
         _log = log;
         Port = port;
+        _root = root;
+        _bin = bin;
     }
 
     public int Port { get; }
@@ -111,6 +115,17 @@ public sealed class PostgresServer : IDisposable
     private static (PostgresServer?, string?) Start(bool root, string bin, TempFolder folder, string data, int port)
     {
         var log = new StringBuilder();
+        var process = StartProcess(root, bin, folder, data, port, log);
+        var server = new PostgresServer(folder, process, log, port, root, bin);
+        var error = server.WaitAccepting(StartTimeout);
+        if (error is null) return (server, null);
+        if (!process.HasExited) server.StopProcess();
+        process.Dispose();
+        return (null, error);
+    }
+
+    private static Process StartProcess(bool root, string bin, TempFolder folder, string data, int port, StringBuilder log)
+    {
         string[] args =
         [
             "-D", data, "-p", port.ToString(), "-k", folder.Path,
@@ -125,36 +140,66 @@ public sealed class PostgresServer : IDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new PostgresServer(folder, process, log, port);
+        return process;
+    }
 
+    /// <summary>Waits until the server answers a query; null, or why it did not.</summary>
+    private string? WaitAccepting(TimeSpan timeout)
+    {
         var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < StartTimeout)
+        while (deadline.Elapsed < timeout)
         {
-            if (process.HasExited)
+            if (_process.HasExited)
             {
-                process.WaitForExit();
-                string text;
-                lock (log) text = log.ToString();
-                var exit = process.ExitCode;
-                process.Dispose();
-                return (null, $"postgres exited with {exit}: {LastLine(text)}");
+                _process.WaitForExit();
+                return $"postgres exited with {_process.ExitCode}: {LastLine(Log)}";
             }
             try
             {
-                using var connection = new NpgsqlConnection(server.AdminConnectionString);
+                using var connection = new NpgsqlConnection(AdminConnectionString);
                 connection.Open();
                 using var command = new NpgsqlCommand("SELECT 1", connection);
                 command.ExecuteScalar();
-                return (server, null);
+                return null;
             }
             catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)
             {
                 Thread.Sleep(200);
             }
         }
-        server.StopProcess();
-        process.Dispose();
-        return (null, $"postgres did not accept connections within {StartTimeout.TotalSeconds:0} s");
+        return $"postgres did not accept connections within {timeout.TotalSeconds:0} s";
+    }
+
+    /// <summary>SIGKILL to the postmaster, as a crash or an out-of-memory kill does: no shutdown, clients cut off (its
+    /// backends end by themselves, "terminating connection due to unexpected postmaster exit"). Start it again with
+    /// <see cref="Restart"/>.</summary>
+    public void KillPostmaster()
+    {
+        var postmaster = PostmasterPid() ?? throw new InvalidOperationException("no postmaster.pid: the server is not running");
+        Kill(postmaster, 9);
+        _process.WaitForExit(StopTimeout);
+    }
+
+    /// <summary>Starts the server again on the same data folder and port, after <see cref="KillPostmaster"/> (crash
+    /// recovery replays its WAL). Tries until the killed server's last backends have let go of its shared memory.</summary>
+    public void Restart()
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            _process.Dispose();
+            _process = StartProcess(_root, _bin, _folder, Path.Combine(_folder.Path, "data"), Port, _log);
+            var error = WaitAccepting(StartTimeout);
+            if (error is null) return;
+            if (deadline.Elapsed > StartTimeout) throw new InvalidOperationException($"PostgreSQL did not start again: {error}\n{Log}");
+            Thread.Sleep(500);
+        }
+    }
+
+    private int? PostmasterPid()
+    {
+        var pidFile = Path.Combine(_folder.Path, "data", "postmaster.pid");
+        return File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid) ? pid : null;
     }
 
     /// <summary>Fast shutdown (SIGINT to the postmaster: clients are disconnected), then the folder goes.</summary>
@@ -169,8 +214,7 @@ public sealed class PostgresServer : IDisposable
     private void StopProcess()
     {
         // runuser starts postgres as its child: signal the postmaster itself (its pid is the first line of postmaster.pid).
-        var pidFile = Path.Combine(_folder.Path, "data", "postmaster.pid");
-        var postmaster = File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid) ? pid : (int?)null;
+        var postmaster = PostmasterPid();
         if (postmaster is { } p) Kill(p, 2); // SIGINT = fast shutdown
         else if (!_process.HasExited) Kill(_process.Id, 2);
         if (!_process.WaitForExit(StopTimeout))
