@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Npgsql;
+using NeuralStyle.Server.Hosting;
 using NeuralStyle.Server.Jobs;
+using NeuralStyle.Server.Storage;
 using NeuralStyle.Server.Web;
 using Xunit.Abstractions;
 
@@ -86,7 +88,7 @@ public sealed class DatabaseChaosTests(PostgresFixture postgres, ITestOutputHelp
     public async Task JobsFinishWhenEveryDatabaseConnectionIsTerminatedMidJob()
     {
         var database = postgres.Server.CreateDatabase("terminate");
-        var name = new NpgsqlConnectionStringBuilder(NeuralStyle.Server.Hosting.DatabaseUrl.ToConnectionString(database)).Database!;
+        var name = new NpgsqlConnectionStringBuilder(DatabaseUrl.ToConnectionString(database)).Database!;
         await using var web = await StartWebAsync(database);
         WorkerProcess[] workers = [WorkerProcess.Start(database, WorkerSetup), WorkerProcess.Start(database, WorkerSetup)];
         try
@@ -126,6 +128,30 @@ public sealed class DatabaseChaosTests(PostgresFixture postgres, ITestOutputHelp
         {
             foreach (var w in workers) await w.DisposeAsync();
         }
+    }
+
+    [SkippableFact]
+    public async Task AJobWhoseWorkersKeepDyingFailsSayingSoInsteadOfLoopingForever()
+    {
+        var database = postgres.Server.CreateDatabase("cap");
+        string id;
+        await using (var web = await StartWebAsync(database)) id = (await web.CreateAsync(Request())).Id;
+        // Workers took it and died before their first renewal, as many times as a job may start.
+        var store = new PostgresJobStore(DatabaseUrl.ToConnectionString(database));
+        var max = new WorkerOptions().MaxAttempts;
+        for (var i = 0; i < max; i++)
+        {
+            Assert.True(store.TryClaim(id, $"crashed-{i}", TimeSpan.FromMilliseconds(1)), $"start {i + 1}");
+            await Task.Delay(20);
+        }
+        Assert.Equal(1, store.CountActive(store.Get(id)!.Address)); // it still holds its owner's slot
+
+        // The next worker to get it (here one in this process, through the queue or its reaper) fails it, saying why.
+        await using var worker = await RunningServer.StartAsync(o => o with { Database = database }, runJobs: true);
+        var failed = await worker.WaitAsync(id, RunningServer.Finished, JobTimeout);
+        Assert.Equal("failed", failed.State);
+        Assert.StartsWith($"stopped after {max} starts without finishing: each time its worker stopped or lost the database", failed.Error);
+        Assert.Equal(0, store.CountActive(store.Get(id)!.Address)); // and the slot is free
     }
 
     /// <summary>The enqueue-only web server, with the workers' lease, so its reaper judges leases as they do.</summary>
