@@ -10,7 +10,8 @@ namespace NeuralStyle.Server.Jobs;
 /// then <see cref="StoreUnavailableException"/>: the caller stops without ending the job, which stays in the store
 /// for the reaper (<see cref="Hosting.JobReaper"/>) to requeue once the database is back. A shutdown stops the wait at once.
 /// </summary>
-public sealed class StoreRetry(TimeSpan patience, ILogger log, CancellationToken stop)
+/// <param name="subject">What the calls are for, in messages ("job ID").</param>
+public sealed class StoreRetry(string subject, TimeSpan patience, ILogger log, CancellationToken stop)
 {
     private static readonly TimeSpan FirstDelay = TimeSpan.FromMilliseconds(200);
     private static readonly TimeSpan LongestDelay = TimeSpan.FromSeconds(2);
@@ -24,7 +25,7 @@ public sealed class StoreRetry(TimeSpan patience, ILogger log, CancellationToken
             try
             {
                 var result = call();
-                if (since is not null) log.LogInformation("the database answered again after {Seconds:0.0} s ({What})", since.Elapsed.TotalSeconds, what);
+                if (since is not null) log.LogInformation("{Subject}: the database answered again after {Seconds:0.0} s ({What})", subject, since.Elapsed.TotalSeconds, what);
                 return result;
             }
             catch (Exception e) when (TransientStoreError.Is(e))
@@ -32,7 +33,7 @@ public sealed class StoreRetry(TimeSpan patience, ILogger log, CancellationToken
                 if (since is null)
                 {
                     since = Stopwatch.StartNew();
-                    log.LogWarning("the database is unreachable ({What}: {Error}); retrying for up to {Patience:0} s", what, UserMessage.OneLine(e.Message), patience.TotalSeconds);
+                    log.LogWarning("{Subject}: the database is unreachable ({What}: {Error}); retrying for up to {Patience:0} s", subject, what, UserMessage.OneLine(e.Message), patience.TotalSeconds);
                 }
                 if (since.Elapsed >= patience || stop.IsCancellationRequested)
                     throw new StoreUnavailableException($"the database was unreachable for {since.Elapsed.TotalSeconds:0} s ({what})", e);

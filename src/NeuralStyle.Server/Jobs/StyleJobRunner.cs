@@ -47,7 +47,7 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
     {
         _hangfire = hangfire;
         var shutdown = shutdownSignal.Token;
-        var db = new StoreRetry(options.DatabasePatience, log, shutdown);
+        var db = new StoreRetry($"job {jobId}", options.DatabasePatience, log, shutdown);
         try
         {
             var job = db.Call("reading the job", () => store.Get(jobId));

@@ -53,6 +53,8 @@ public abstract class SqlJobStore : IJobStore
             """);
         Execute(connection, transaction, "CREATE INDEX IF NOT EXISTS ns_jobs_owner ON ns_jobs (owner, created)");
         Execute(connection, transaction, "CREATE INDEX IF NOT EXISTS ns_jobs_address ON ns_jobs (address, state)");
+        // The reapers' sweeps (ListStranded) look at running and queued jobs only, several times a minute.
+        Execute(connection, transaction, "CREATE INDEX IF NOT EXISTS ns_jobs_state ON ns_jobs (state)");
         Execute(connection, transaction, $"""
             CREATE TABLE IF NOT EXISTS ns_blobs (
                 job_id TEXT NOT NULL,

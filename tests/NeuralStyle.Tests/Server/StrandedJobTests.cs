@@ -72,16 +72,19 @@ public class StrandedJobTests
     {
         using var folder = new TempFolder();
         var (store, job) = NewStore(folder);
-        var lease = TimeSpan.FromMilliseconds(300);
-        Assert.True(store.TryClaim(job.Id, "dead-worker", lease));
-        Assert.Equal(ReportOutcome.Continue, store.Report(job.Id, "dead-worker", JobProgress.None with { Step = 7, TotalSteps = 20, EtaSeconds = 12 }, null, lease));
-        Assert.True(store.Renew(job.Id, "dead-worker", lease));
-        var live = store.Get(job.Id)!;
-        Assert.False(live.LeaseLapsed);
-        Assert.Equal(("running", 12.0), (JobView.From(live).State, JobView.From(live).Progress.EtaSeconds));
-        Assert.Empty(store.ListStranded(lease, TimeSpan.FromHours(1)));
+        var live = TimeSpan.FromSeconds(30);
+        Assert.True(store.TryClaim(job.Id, "dead-worker", live));
+        Assert.Equal(ReportOutcome.Continue, store.Report(job.Id, "dead-worker", JobProgress.None with { Step = 7, TotalSteps = 20, EtaSeconds = 12 }, null, live));
+        Assert.True(store.Renew(job.Id, "dead-worker", live));
+        var held = store.Get(job.Id)!;
+        Assert.False(held.LeaseLapsed);
+        Assert.Equal(("running", 12.0), (JobView.From(held).State, JobView.From(held).Progress.EtaSeconds));
+        Assert.Empty(store.ListStranded(live, TimeSpan.FromHours(1)));
 
-        Thread.Sleep(lease * 2); // the worker died: no renewal
+        // Its last heartbeat, with a short lease; then the worker dies.
+        var lease = TimeSpan.FromMilliseconds(500);
+        Assert.True(store.Renew(job.Id, "dead-worker", lease));
+        Thread.Sleep(lease * 2);
         var lapsed = store.Get(job.Id)!;
         Assert.True(lapsed.LeaseLapsed);
         var view = JobView.From(lapsed);
@@ -109,21 +112,21 @@ public class StrandedJobTests
     {
         using var folder = new TempFolder();
         var (store, job) = NewStore(folder);
-        var unclaimed = TimeSpan.FromMilliseconds(300);
+        var unclaimed = TimeSpan.FromSeconds(1);
         Assert.True(store.TryClaim(job.Id, "w", TimeSpan.FromSeconds(30)));
         store.Release(job.Id, "w");
         Assert.Empty(store.ListStranded(TimeSpan.FromSeconds(1), unclaimed));
-        Thread.Sleep(unclaimed * 2);
+        Thread.Sleep(unclaimed * 1.5);
         Assert.Equal([job.Id], store.ListStranded(TimeSpan.FromSeconds(1), unclaimed).Select(j => j.Id));
         Assert.True(store.Requeue(job.Id, TimeSpan.FromSeconds(1), unclaimed));
         Assert.Empty(store.ListStranded(TimeSpan.FromSeconds(1), unclaimed)); // its wait starts again
         Assert.True(store.TryClaim(job.Id, "w2", TimeSpan.FromSeconds(30)));
-        Thread.Sleep(unclaimed * 2);
+        Thread.Sleep(unclaimed * 1.5);
         Assert.Empty(store.ListStranded(TimeSpan.FromSeconds(1), unclaimed)); // claimed and live
         // A job never started (no queue entry lost that anyone could tell) is not touched.
         var fresh = job with { Id = JobId.New() };
         store.Create(fresh, new Dictionary<string, byte[]>());
-        Thread.Sleep(unclaimed * 2);
+        Thread.Sleep(unclaimed * 1.5);
         Assert.DoesNotContain(store.ListStranded(TimeSpan.FromSeconds(1), unclaimed), j => j.Id == fresh.Id);
     }
 }
