@@ -156,6 +156,50 @@ public sealed class DatabaseChaosTests(PostgresFixture postgres, ITestOutputHelp
         Assert.Equal(0, store.CountActive(store.Get(id)!.Address)); // and the slot is free
     }
 
+    [SkippableFact]
+    public async Task ADeleteRacingTheLastStepsFinishLeavesNoImageWithoutItsJob()
+    {
+        var database = postgres.Server.CreateDatabase("race");
+        var store = new PostgresJobStore(DatabaseUrl.ToConnectionString(database));
+        store.Initialize();
+        // A result of a few megabytes keeps the finishing transaction open long enough for the delete to land inside it.
+        var result = new byte[4_000_000];
+        Random.Shared.NextBytes(result);
+        var finishedFirst = 0;
+        for (var i = 0; i < 20; i++)
+        {
+            var job = new JobRecord { Id = JobId.New(), Owner = "key:race", Address = "127.0.0.1", Request = new JobRequest(), InputNames = ["a.png", "b.png"] };
+            store.Create(job, new Dictionary<string, byte[]> { [Blobs.Photo] = [1, 2, 3], [Blobs.Painting(0)] = [4] });
+            Assert.True(store.TryClaim(job.Id, "w", TimeSpan.FromSeconds(30)));
+            using var start = new Barrier(2);
+            var finish = Task.Run(() =>
+            {
+                start.SignalAndWait();
+                return store.Finish(job.Id, "w", JobState.Done, null, new Dictionary<string, byte[]> { [Blobs.Result] = result, [Blobs.Plot] = [5] });
+            });
+            var delete = Task.Run(() =>
+            {
+                start.SignalAndWait();
+                Thread.Sleep(i % 4); // land at different points of the finish
+                return store.Delete(job.Id);
+            });
+            Assert.True(await delete, "the delete found no job");
+            if (await finish) finishedFirst++;
+            Assert.Null(store.Get(job.Id));
+            Assert.Equal(0L, BlobCount(database, job.Id));
+        }
+        output.WriteLine($"20 races: the finish committed first {finishedFirst} times, the delete {20 - finishedFirst} times; no blob left either way");
+    }
+
+    private static long BlobCount(string database, string jobId)
+    {
+        using var connection = new NpgsqlConnection(DatabaseUrl.ToConnectionString(database));
+        connection.Open();
+        using var command = new NpgsqlCommand("SELECT COUNT(*) FROM ns_blobs WHERE job_id = @id", connection);
+        command.Parameters.AddWithValue("id", jobId);
+        return (long)command.ExecuteScalar()!;
+    }
+
     /// <summary>The enqueue-only web server, with the workers' lease, so its reaper judges leases as they do.</summary>
     private static Task<RunningServer> StartWebAsync(string database) => RunningServer.StartAsync(o => o with
     {
