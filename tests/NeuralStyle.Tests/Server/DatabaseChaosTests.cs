@@ -30,8 +30,8 @@ public sealed class DatabaseChaosTests(PostgresFixture postgres, ITestOutputHelp
     [SkippableFact]
     public async Task JobsFinishThroughAKilledAndRestartedDatabaseWithTheImagesOfAnUninterruptedRun()
     {
-        // A server of its own: killing the shared one would cut off the other tests' databases.
-        var (server, skip) = PostgresServer.TryStart();
+        // A server of its own (killing the shared one would cut off the other tests' databases), whose commits survive its crash.
+        var (server, skip) = PostgresServer.TryStart(durable: true);
         Skip.If(server is null, skip);
         using var _ = server;
         var database = server!.CreateDatabase("chaos");
@@ -82,6 +82,36 @@ public sealed class DatabaseChaosTests(PostgresFixture postgres, ITestOutputHelp
         {
             foreach (var w in workers) await w.DisposeAsync();
         }
+    }
+
+    [SkippableFact]
+    public async Task AJobWhoseWorkerGaveUpWaitingForTheDatabaseIsResumedFromItsCheckpointOnceItIsBack()
+    {
+        var (server, skip) = PostgresServer.TryStart(durable: true);
+        Skip.If(server is null, skip);
+        using var _ = server;
+        var database = server!.CreateDatabase("patience");
+        await using var web = await StartWebAsync(database);
+        // It waits 4 s for a database that stays away 15 s: it must leave the job, not fail it.
+        await using var worker = WorkerProcess.Start(database, [.. WorkerSetup, "--database-patience", "4"]);
+        await worker.WaitReadyAsync();
+        var id = (await web.CreateAsync(Request())).Id;
+
+        // Near the end, so the worker runs out of steps during the outage and then waits, in vain, to store the result.
+        var late = await WaitThroughOutagesAsync(web, id, j => RunningServer.Finished(j) || j.CheckpointStep >= 30);
+        Assert.True(late.State == "running", $"the job ended before the fault: {late.State} {late.Error}");
+        server.KillPostmaster();
+        await Task.Delay(Outage);
+        server.Restart();
+
+        var job = await WaitThroughOutagesAsync(web, id, RunningServer.Finished);
+        ShowServiceLines(worker);
+        Assert.True(job.State == "done", $"{job.State}: {job.Error}\n--- worker:\n{worker.Output}");
+        Assert.Contains($"job {id} is left for recovery", worker.Output);
+        Assert.Contains($"resuming from the checkpoint at step {late.CheckpointStep}", worker.Output);
+        Assert.Equal(2, job.Attempts);
+        await AssertSameImagesAsUninterruptedAsync(web, [job]);
+        await worker.StopAsync();
     }
 
     [SkippableFact]

@@ -24,11 +24,13 @@ public sealed class PostgresServer : IDisposable
     private readonly StringBuilder _log;
     private readonly bool _root;
     private readonly string _bin;
+    private readonly bool _durable;
     private Process _process;
     private int _databases;
 
-    private PostgresServer(TempFolder folder, Process process, StringBuilder log, int port, bool root, string bin)
+    private PostgresServer(TempFolder folder, Process process, StringBuilder log, int port, bool root, string bin, bool durable)
     {
+        _durable = durable;
         _folder = folder;
         _process = process;
         _log = log;
@@ -68,7 +70,9 @@ public sealed class PostgresServer : IDisposable
     }
 
     /// <summary>Starts a server, or returns why it cannot (a skip reason).</summary>
-    public static (PostgresServer? Server, string? Skip) TryStart()
+    /// <param name="durable">Commits survive a crash of the server (synchronous_commit on), for tests that kill it;
+    /// otherwise the last fraction of a second of commits may be lost then, which a throw-away cluster does not mind.</param>
+    public static (PostgresServer? Server, string? Skip) TryStart(bool durable = false)
     {
         var bin = FindBinaries();
         if (bin is null)
@@ -98,7 +102,7 @@ public sealed class PostgresServer : IDisposable
             for (var attempt = 0; attempt < 3; attempt++) // a free port may be taken between choosing and binding it
             {
                 var port = FreePort();
-                var (server, error) = Start(root, bin, folder, data, port);
+                var (server, error) = Start(root, bin, folder, data, port, durable);
                 if (server is not null) return (server, null);
                 lastError = error;
             }
@@ -112,11 +116,11 @@ public sealed class PostgresServer : IDisposable
         }
     }
 
-    private static (PostgresServer?, string?) Start(bool root, string bin, TempFolder folder, string data, int port)
+    private static (PostgresServer?, string?) Start(bool root, string bin, TempFolder folder, string data, int port, bool durable)
     {
         var log = new StringBuilder();
-        var process = StartProcess(root, bin, folder, data, port, log);
-        var server = new PostgresServer(folder, process, log, port, root, bin);
+        var process = StartProcess(root, bin, folder, data, port, log, durable);
+        var server = new PostgresServer(folder, process, log, port, root, bin, durable);
         var error = server.WaitAccepting(StartTimeout);
         if (error is null) return (server, null);
         if (!process.HasExited) server.StopProcess();
@@ -124,14 +128,15 @@ public sealed class PostgresServer : IDisposable
         return (null, error);
     }
 
-    private static Process StartProcess(bool root, string bin, TempFolder folder, string data, int port, StringBuilder log)
+    private static Process StartProcess(bool root, string bin, TempFolder folder, string data, int port, StringBuilder log, bool durable)
     {
         string[] args =
         [
             "-D", data, "-p", port.ToString(), "-k", folder.Path,
             "-c", "listen_addresses=127.0.0.1",
-            // Speed over durability: a test cluster is thrown away.
-            "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+            // Speed over durability: a test cluster is thrown away. Without fsync a commit still reaches the OS, so it
+            // survives the server's own crash (not the machine's) when the commit waits for its WAL write.
+            "-c", "fsync=off", "-c", $"synchronous_commit={(durable ? "on" : "off")}", "-c", "full_page_writes=off",
             "-c", "max_connections=300", "-c", "shared_buffers=32MB", "-c", "max_wal_size=1GB",
             "-c", "log_min_messages=warning", "-c", "log_min_error_statement=panic",
         ];
@@ -188,7 +193,7 @@ public sealed class PostgresServer : IDisposable
         while (true)
         {
             _process.Dispose();
-            _process = StartProcess(_root, _bin, _folder, Path.Combine(_folder.Path, "data"), Port, _log);
+            _process = StartProcess(_root, _bin, _folder, Path.Combine(_folder.Path, "data"), Port, _log, _durable);
             var error = WaitAccepting(StartTimeout);
             if (error is null) return;
             if (deadline.Elapsed > StartTimeout) throw new InvalidOperationException($"PostgreSQL did not start again: {error}\n{Log}");
@@ -297,7 +302,7 @@ public sealed class PostgresServer : IDisposable
 /// deleted at the end. <see cref="Skip"/> says why there is none.</summary>
 public sealed class PostgresFixture : IDisposable
 {
-    private readonly Lazy<(PostgresServer? Server, string? Skip)> _server = new(PostgresServer.TryStart, LazyThreadSafetyMode.ExecutionAndPublication);
+    private readonly Lazy<(PostgresServer? Server, string? Skip)> _server = new(() => PostgresServer.TryStart(), LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>The server, started on first use; skips the test (with the reason) where PostgreSQL cannot run.</summary>
     public PostgresServer Server
