@@ -39,9 +39,10 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
     /// given back, and the run ends with <see cref="OperationCanceledException"/> once Hangfire's token is set too, which
     /// Hangfire, stopping, answers by putting the job back in its queue. Hangfire's token alone does not stop the run:
     /// it also fires when Hangfire hands the job to another worker (a duplicate delivery), and the store's lease, not
-    /// Hangfire, decides who runs a job. A database that goes away never ends the job: the run waits it out (or goes on
-    /// stepping, for reports and checkpoints), and past <see cref="WorkerOptions.DatabasePatience"/> leaves the job as it
-    /// is and ends with <see cref="StoreUnavailableException"/>, which Hangfire retries later; the reaper requeues it too.</remarks>
+    /// Hangfire, decides who runs a job. A database that goes away never ends the job: the run goes on stepping without
+    /// the reports and checkpoints it cannot make, and retries what it cannot do without (reading the job, claiming it,
+    /// storing the result); past <see cref="WorkerOptions.DatabasePatience"/> it leaves the job as it is and ends with
+    /// <see cref="StoreUnavailableException"/>, which Hangfire retries later, and the reaper requeues the job too.</remarks>
     [AutomaticRetry(Attempts = 10, OnlyOn = [typeof(StoreUnavailableException)], DelaysInSeconds = [10, 30, 60, 120, 300])]
     public void Run(string jobId, CancellationToken hangfire)
     {
