@@ -100,6 +100,38 @@ internal sealed class EncodedImage : IDisposable
         }
     }
 
+    /// <summary>
+    /// Decodes every pixel row once, keeping none, and throws the one-line message of <see cref="DecodeUpright"/> when the
+    /// file is truncated or corrupt. Memory is one row (JPEG and WebP decode at their smallest scale, at least
+    /// <paramref name="minSide"/> px): a 40-megapixel PNG of zeros costs a row's bytes and an inflate, not 160 MB.
+    /// Formats without row decoding (GIF, ICO, interlaced PNG in some versions) are decoded whole at that scale.
+    /// </summary>
+    public void CheckDecodes(int minSide = 64)
+    {
+        var scale = Math.Min(1f, (float)minSide / Math.Max(1, Math.Min(Stored.Width, Stored.Height)));
+        var scaled = _codec.GetScaledDimensions(scale);
+        var size = scaled.Width >= 1 && scaled.Height >= 1 && scaled.Width <= Stored.Width ? scaled : new SKSizeI(Stored.Width, Stored.Height);
+        var info = new SKImageInfo(size.Width, size.Height, SKColorType.Rgba8888, SKAlphaType.Premul);
+        var start = _codec.StartScanlineDecode(info);
+        if (start == SKCodecResult.Unimplemented)
+        {
+            using var whole = DecodeWhole(info);
+            return;
+        }
+        if (start != SKCodecResult.Success) throw Failed(start);
+        var row = System.Runtime.InteropServices.Marshal.AllocHGlobal(info.RowBytes);
+        try
+        {
+            for (var y = 0; y < info.Height; y++)
+                if (_codec.GetScanlines(row, 1, info.RowBytes) != 1)
+                    throw Failed(SKCodecResult.IncompleteInput);
+        }
+        finally
+        {
+            System.Runtime.InteropServices.Marshal.FreeHGlobal(row);
+        }
+    }
+
     /// <summary>An image already in memory, encoded (PNG, JPEG, …); <paramref name="name"/> names it in messages.</summary>
     public static EncodedImage FromBytes(byte[] bytes, string name) => FromData(SKData.CreateCopy(bytes), name);
 
