@@ -23,6 +23,8 @@ public static class JobSubmission
     public static Submission Read(IFormCollection form, string owner, string address, IJobStore store, ServiceLimits limits)
     {
         // Settings and counts first: words and numbers, no image is looked at while one of them is wrong.
+        if (form.Any(field => field.Value.Sum(v => v?.Length ?? 0) > limits.MaxFieldLength))
+            throw new NeuralStyleException($"a form field is longer than this server's limit of {limits.MaxFieldLength} characters");
         var photoFile = form.Files.GetFile("photo") is { Length: > 0 } p ? p : null;
         var photoExample = Text(form, "photoExample");
         var paintingFiles = form.Files.GetFiles("paintings").Where(f => f.Length > 0).ToList();

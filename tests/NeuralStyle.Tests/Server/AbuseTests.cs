@@ -41,6 +41,7 @@ public class AbuseTests
         var gate = server.Service<DecodeGate>();
         var noPhotoExample = Fields(("preset", "nope"));
         noPhotoExample.Remove("photoExample");
+        noPhotoExample.Remove("paintingExamples");
         // Five bombs and a wrong preset: refused for the preset, no pixel decoded.
         var bombs = Enumerable.Range(0, 5).Select(i => (i == 0 ? "photo" : "paintings", $"bomb{i}.png", Bomb.Value)).ToArray();
         var (status, error, _) = await Send(server, noPhotoExample, bombs);

@@ -28,7 +28,11 @@ public sealed class BrowserSafetyTests
 
         var evil = await page.Context.NewPageAsync();
         await evil.GotoAsync(attacker.Url);
-        await evil.WaitForFunctionAsync("document.title === 'fetched' || document.title === 'fetch failed'");
+        for (var tries = 0; await evil.TitleAsync() is not ("fetched" or "fetch failed"); tries++)
+        {
+            Assert.True(tries < 200, "the attacker's fetch did not settle");
+            await Task.Delay(100);
+        }
         var posted = evil.WaitForResponseAsync(r => r.Url.Contains("/api/jobs"));
         await evil.EvaluateAsync("document.getElementById('f').submit()");
         var response = await posted;
