@@ -31,6 +31,9 @@ public static class JobSubmission
         var paintingExamples = List(form, "paintingExamples").ToList();
         if (form.Files.Count > limits.MaxPaintings + 1 || paintingFiles.Count + paintingExamples.Count > limits.MaxPaintings)
             throw new NeuralStyleException($"at most {limits.MaxPaintings} paintings per job");
+        // Examples are names in a fixed list: looked up now, their images are the server's own (checked when it was built).
+        var photoExampleImage = photoFile is null && photoExample is not null ? Example(photoExample, "photo") : ((string, byte[])?)null;
+        var paintingExampleImages = paintingExamples.Select(name => Example(name, "painting")).ToList();
         var reused = Text(form, "fromJob") is { } from ? ReusedInputs(from, owner, store) : null;
         if (photoFile is null && photoExample is null && reused is null) throw new NeuralStyleException("choose a photo (upload one or pick an example)");
         var paintingCount = paintingFiles.Count + paintingExamples.Count is > 0 and var n ? n : reused?.Count - 1 ?? 0;
@@ -66,9 +69,9 @@ public static class JobSubmission
         }
 
         if (photoFile is not null) images.Add(Upload(photoFile));
-        else if (photoExample is not null) images.Add(Example(photoExample, "photo"));
+        else if (photoExampleImage is { } example) images.Add(example);
         else images.Add(reused![0]);
-        var paintings = paintingFiles.Select(Upload).Concat(paintingExamples.Select(name => Example(name, "painting"))).ToList();
+        var paintings = paintingFiles.Select(Upload).Concat(paintingExampleImages).ToList();
         if (paintings.Count == 0) paintings.AddRange(reused!.Skip(1));
         images.AddRange(paintings);
 
