@@ -85,5 +85,7 @@ public static class ServiceHosts
         });
         logging.SetMinimumLevel(LogLevel.Warning);
         logging.AddFilter("NeuralStyle", LogLevel.Information);
+        // ErrorBodies logs what it answers with 500 itself (and a database outage in one line, not a stack per request).
+        logging.AddFilter("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", LogLevel.None);
     }
 }

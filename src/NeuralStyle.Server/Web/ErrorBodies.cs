@@ -30,14 +30,17 @@ public static class ErrorBodies
             ExceptionHandler = context =>
             {
                 var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+                var log = context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("NeuralStyle.Server");
                 if (IsDatabaseDown(error))
                 {
+                    log.LogWarning("{Method} {Path}: the database cannot be reached ({Reason})", context.Request.Method, context.Request.Path,
+                        UserMessage.OneLine(error!.Message));
                     context.Response.Headers.RetryAfter = "5";
                     return Write(context, StatusCodes.Status503ServiceUnavailable, "the job database cannot be reached just now; try again in a moment");
                 }
                 if (error is BadHttpRequestException bad)
                     return Write(context, bad.StatusCode, "the request is not well-formed (cut short or malformed)");
-                context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("NeuralStyle.Server").LogError(error, "request failed");
+                log.LogError(error, "{Method} {Path} failed", context.Request.Method, context.Request.Path);
                 return Write(context, StatusCodes.Status500InternalServerError, "internal error; the server's log has the details");
             },
         });

@@ -101,13 +101,22 @@ internal sealed class EncodedImage : IDisposable
     }
 
     /// <summary>
-    /// Decodes every pixel row once, keeping none, and throws the one-line message of <see cref="DecodeUpright"/> when the
-    /// file is truncated or corrupt. Memory is one row (JPEG and WebP decode at their smallest scale, at least
-    /// <paramref name="minSide"/> px): a 40-megapixel PNG of zeros costs a row's bytes and an inflate, not 160 MB.
-    /// Formats without row decoding (GIF, ICO, interlaced PNG in some versions) are decoded whole at that scale.
+    /// Makes sure every pixel can be decoded, keeping none of them, and throws the one-line message of
+    /// <see cref="DecodeUpright"/> when the file is truncated or corrupt. A PNG's data is inflated and counted through a
+    /// small buffer (<see cref="PngStructure"/>: a 40-megapixel PNG of zeros costs an inflate, not 160 MB); other formats
+    /// decode row by row where the codec can, else whole at their smallest scale of at least <paramref name="minSide"/> px
+    /// (JPEG and WebP shrink while decoding; GIF, BMP and ICO are decoded at full size).
     /// </summary>
     public void CheckDecodes(int minSide = 64)
     {
+        if (_codec.EncodedFormat == SKEncodedImageFormat.Png)
+        {
+            if (PngStructure.Problem(_data.AsSpan()) is { } problem)
+                throw new NeuralStyleException(problem == "truncated"
+                    ? $"Image '{_path}' is truncated (the file ends before the picture does)."
+                    : $"Image '{_path}' is {problem} and cannot be decoded.");
+            return;
+        }
         var scale = Math.Min(1f, (float)minSide / Math.Max(1, Math.Min(Stored.Width, Stored.Height)));
         var scaled = _codec.GetScaledDimensions(scale);
         var size = scaled.Width >= 1 && scaled.Height >= 1 && scaled.Width <= Stored.Width ? scaled : new SKSizeI(Stored.Width, Stored.Height);

@@ -18,7 +18,7 @@ namespace NeuralStyle.Tests.Server;
 /// embedded store and its own limits per test: no state is shared between tests, and no test depends on timing:
 /// the rate windows are far longer than a test).
 /// </summary>
-public class AbuseTests
+public class AbuseTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static readonly string Examples = Path.Combine(SharedFiles.RepoRoot, "examples");
 
@@ -78,6 +78,57 @@ public class AbuseTests
         var (status, error, _) = await Send(server, Fields(("photoExample", "")), ("photo", "cut.png", Bomb.Value[..(Bomb.Value.Length / 2)]));
         Assert.Equal(HttpStatusCode.BadRequest, status);
         Assert.Contains("cannot be decoded", error);
+    }
+
+    /// <summary>The attack on a real <c>serve</c> process, measured by the kernel (/proc): six requests at once
+    /// with five 38 KB 7000×5700 bombs each and a wrong preset (before: 17 s and +1.5 GB each, 8.7 GB together), then six at
+    /// once with one such bomb that passes every cheap check but is cut short (so it is decoded, row by row, and refused).
+    /// The process's peak memory grows by less than 400 MB, it spends less than 20 s of CPU, and it answers throughout.</summary>
+    [SkippableFact]
+    public async Task BombsCostTheServerLittleAndItKeepsAnswering()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux(), "reads /proc");
+        using var data = new TempFolder();
+        await using var serve = WorkerProcess.StartServe(data.Path, "--threads", "1");
+        using var client = RunningServer.NewClient(await serve.WaitServingAsync());
+        async Task<HttpStatusCode> Post(IReadOnlyDictionary<string, string> fields, params (string Field, string Name, byte[] Bytes)[] files)
+        {
+            using var form = new MultipartFormDataContent();
+            foreach (var (name, value) in fields) form.Add(new StringContent(value), name);
+            foreach (var (field, name, bytes) in files) form.Add(new ByteArrayContent(bytes), field, name);
+            using var response = await client.PostAsync("/api/jobs", form);
+            return response.StatusCode;
+        }
+        var photoOnly = new Dictionary<string, string> { ["paintingExamples"] = "scream", ["model"] = "resnet18", ["size"] = "128" };
+        // Warm up (the code paths, Skia) with a small cut-short PNG, then measure from here.
+        Assert.Equal(HttpStatusCode.BadRequest, await Post(photoOnly, ("photo", "cut.png", Example("chelsea.png")[..40_000])));
+        var (peakBefore, cpuBefore) = ProcessUse(serve.Pid);
+
+        var bombs = Enumerable.Range(0, 5).Select(i => (i == 0 ? "photo" : "paintings", $"bomb{i}.png", Bomb.Value)).ToArray();
+        var wrongPreset = new Dictionary<string, string> { ["preset"] = "nope" };
+        var cut = Bomb.Value[..(Bomb.Value.Length * 3 / 4)];
+        var statuses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => Post(wrongPreset, bombs))
+            .Concat(Enumerable.Range(0, 6).Select(_ => Post(photoOnly, ("photo", "zeros.png", cut)))));
+        using (var options = await client.GetAsync("/api/options")) Assert.Equal(HttpStatusCode.OK, options.StatusCode);
+
+        var (peakAfter, cpuAfter) = ProcessUse(serve.Pid);
+        Assert.All(statuses, s => Assert.Equal(HttpStatusCode.BadRequest, s));
+        var grew = (peakAfter - peakBefore) / 1e6;
+        var cpu = cpuAfter - cpuBefore;
+        output.WriteLine($"12 bomb requests: peak memory +{grew:0} MB ({peakBefore / 1e6:0} → {peakAfter / 1e6:0} MB), {cpu:0.00} s of CPU");
+        Assert.True(grew < 400, $"peak memory grew by {grew:0} MB");
+        Assert.True(cpu < 20, $"{cpu:0.0} s of CPU");
+    }
+
+    /// <summary>A process's peak resident memory (VmHWM, bytes) and CPU time so far (user + system, seconds).</summary>
+    private static (long PeakBytes, double CpuSeconds) ProcessUse(int pid)
+    {
+        var status = File.ReadAllLines($"/proc/{pid}/status").First(l => l.StartsWith("VmHWM:"));
+        var peak = long.Parse(status.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1]) * 1024;
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11]) + long.Parse(fields[12]); // utime, stime (fields 14 and 15 of stat)
+        return (peak, ticks / 100.0); // USER_HZ is 100 on Linux
     }
 
     [Fact]
@@ -373,5 +424,21 @@ public class AbuseTests
             error = body;
         }
         return (response.StatusCode, error);
+    }
+}
+
+/// <summary>The active-job limit in PostgreSQL (what a scaled-out service shares): the same twenty concurrent POSTs.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresAbuseTests(PostgresFixture postgres)
+{
+    [SkippableFact]
+    public async Task TwentyConcurrentSubmissionsMakeAtMostTheActiveLimitInPostgres()
+    {
+        var database = postgres.Server.CreateDatabase("limit");
+        await using var server = await RunningServer.StartAsync(o => o with
+        {
+            Database = database, Limits = o.Limits with { MaxActiveJobsPerClient = 5, SubmissionsPerWindow = 100 },
+        }, runJobs: false);
+        await AbuseTests.AssertAtMostFiveOfTwenty(server);
     }
 }
