@@ -21,6 +21,9 @@ public interface IJobStore
 
     JobRecord? Get(string id);
 
+    /// <summary>Whose job it is (null: no such job), without reading its progress: what an image route needs.</summary>
+    string? OwnerOf(string id);
+
     /// <summary>The owner's jobs, newest first.</summary>
     IReadOnlyList<JobRecord> List(string owner, int limit);
 

@@ -110,6 +110,12 @@ public abstract class SqlJobStore : IJobStore
         return Query(connection, $"SELECT {Columns} FROM ns_jobs WHERE id = @id", ("id", id)).FirstOrDefault();
     }
 
+    public string? OwnerOf(string id)
+    {
+        using var connection = Open();
+        return Scalar(connection, null, "SELECT owner FROM ns_jobs WHERE id = @id", ("id", id)) as string;
+    }
+
     public IReadOnlyList<JobRecord> List(string owner, int limit)
     {
         using var connection = Open();

@@ -68,7 +68,9 @@ public sealed class BrowserSafety(IReadOnlyCollection<string> allowedHosts)
         var fetchSite = request.Headers["Sec-Fetch-Site"].ToString();
         if (fetchSite.Length > 0 && fetchSite is not ("same-origin" or "none")) return true;
         var origin = request.Headers.Origin.ToString();
-        return origin.Length > 0 && !string.Equals(origin, $"{request.Scheme}://{request.Host.Value}", StringComparison.OrdinalIgnoreCase);
+        if (origin.Length == 0) return false;
+        // Host and port, not the scheme: behind a TLS-terminating proxy the page is https and this server sees http.
+        return !Uri.TryCreate(origin, UriKind.Absolute, out var uri) || !string.Equals(uri.Authority, request.Host.Value, StringComparison.OrdinalIgnoreCase);
     }
 
     private static string Printable(string text) => new(text.Where(c => !char.IsControl(c)).Take(100).ToArray());

@@ -169,7 +169,9 @@ public static class JobApi
 
     private static IResult Image(string id, string blob, string? contentType, IJobStore store, HttpContext context, string? download = null)
     {
-        if (Find(id, store, context) is null || store.GetBlob(id, blob) is not { } bytes) return NotFound();
+        // The owner and the blob only: the page polls previews, and the job's row carries its progress JSON (the loss curve).
+        if (!JobId.IsWellFormed(id) || store.OwnerOf(id) is not { } owner || !ClientIdentity.Owns(context, owner)
+            || store.GetBlob(id, blob) is not { } bytes) return NotFound();
         // Previews change under the same URL; the page asks with ?v=N, so nothing stale may be cached.
         context.Response.Headers.CacheControl = "no-store";
         return Results.File(bytes, contentType ?? Sniff(bytes), download);

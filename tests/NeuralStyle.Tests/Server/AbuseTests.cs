@@ -132,6 +132,20 @@ public class AbuseTests(Xunit.Abstractions.ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task TheDecodeBudgetHoldsBackWhatWouldExceedIt()
+    {
+        using var gate = new DecodeGate(new ServiceLimits { MaxDecodingPixels = 50_000_000, DecodeWait = TimeSpan.FromMilliseconds(300) });
+        var first = await gate.EnterAsync(40_000_000, CancellationToken.None);
+        // 40 + 40 > 50: the second waits for the first and, while it is held, gives up with "busy".
+        await Assert.ThrowsAsync<ServerBusyException>(() => gate.EnterAsync(40_000_000, CancellationToken.None));
+        using (await gate.EnterAsync(10_000_000, CancellationToken.None)) { } // what fits beside it goes on
+        var waiting = gate.EnterAsync(40_000_000, CancellationToken.None);
+        first.Dispose();
+        using (await waiting) { }
+        Assert.Equal(90, gate.MegapixelsDecoded); // the one that gave up decoded nothing
+    }
+
+    [Fact]
     public async Task SubmissionsBeyondTheRateGet429WithRetryAfter()
     {
         await using var server = await RunningServer.StartAsync(o => o with
