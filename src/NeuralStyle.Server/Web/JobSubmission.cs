@@ -34,9 +34,9 @@ public static class JobSubmission
         // Examples are names in a fixed list: looked up now, their images are the server's own (checked when it was built).
         var photoExampleImage = photoFile is null && photoExample is not null ? Example(photoExample, "photo") : ((string, byte[])?)null;
         var paintingExampleImages = paintingExamples.Select(name => Example(name, "painting")).ToList();
-        var reused = Text(form, "fromJob") is { } from ? ReusedInputs(from, owner, store) : null;
+        var reused = Text(form, "fromJob") is { } from ? ReusedJob(from, owner, store) : null;
         if (photoFile is null && photoExample is null && reused is null) throw new NeuralStyleException("choose a photo (upload one or pick an example)");
-        var paintingCount = paintingFiles.Count + paintingExamples.Count is > 0 and var n ? n : reused?.Count - 1 ?? 0;
+        var paintingCount = paintingFiles.Count + paintingExamples.Count is > 0 and var n ? n : reused?.InputNames.Count - 1 ?? 0;
         if (paintingCount == 0) throw new NeuralStyleException("choose at least one painting (upload one or pick an example)");
 
         var request = new JobRequest
@@ -70,9 +70,9 @@ public static class JobSubmission
 
         if (photoFile is not null) images.Add(Upload(photoFile));
         else if (photoExampleImage is { } example) images.Add(example);
-        else images.Add(reused![0]);
+        else images.Add(ReusedInput(reused!, 0, store));
         var paintings = paintingFiles.Select(Upload).Concat(paintingExampleImages).ToList();
-        if (paintings.Count == 0) paintings.AddRange(reused!.Skip(1));
+        if (paintings.Count == 0) paintings.AddRange(Enumerable.Range(1, paintingCount).Select(i => ReusedInput(reused!, i, store)));
         images.AddRange(paintings);
 
         var job = new JobRecord
@@ -101,12 +101,16 @@ public static class JobSubmission
         return (example.File, Examples.Bytes(example));
     }
 
-    private static List<(string Name, byte[] Bytes)> ReusedInputs(string id, string owner, IJobStore store)
-    {
-        var job = JobId.IsWellFormed(id) ? store.Get(id) : null;
-        if (job is null || job.Owner != owner) throw new NeuralStyleException("the earlier job to take the images from is not in your gallery");
-        return job.InputNames.Select((name, i) => (name, store.GetBlob(id, Blobs.Input(i))!)).ToList();
-    }
+    /// <summary>The earlier job whose images are to be used again, when it is the caller's (its images are read later,
+    /// once the settings have passed).</summary>
+    private static JobRecord ReusedJob(string id, string owner, IJobStore store) =>
+        JobId.IsWellFormed(id) && store.Get(id) is { } job && job.Owner == owner
+            ? job
+            : throw new NeuralStyleException("the earlier job to take the images from is not in your gallery");
+
+    private static (string Name, byte[] Bytes) ReusedInput(JobRecord job, int index, IJobStore store) =>
+        (job.InputNames[index], store.GetBlob(job.Id, Blobs.Input(index))
+            ?? throw new NeuralStyleException("the earlier job's images are gone (it was deleted); choose the images again"));
 
     private static IReadOnlyList<double> ParseBlend(string text)
     {

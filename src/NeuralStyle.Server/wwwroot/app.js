@@ -25,7 +25,7 @@ async function api(path, options = {}) {
     response = await fetch(path, { ...options, headers: { ...headers, ...(options.headers || {}) } });
   } catch (failure) {
     // The browser's own words ("Failed to fetch", "NetworkError when attempting…") mean the server could not be reached.
-    const error = new Error("cannot reach the server (is it running? is the network up?)");
+    const error = new Error("cannot reach the server: is it running, is the network up?");
     error.status = 0;
     throw error;
   }
@@ -419,4 +419,4 @@ function again(job) {
   $("compose").scrollIntoView({ behavior: "smooth" });
 }
 
-setUp().catch((error) => showError("form-error", `cannot reach the server: ${error.message}`));
+setUp().catch((error) => showError("form-error", error.status === 0 ? error.message : `the server did not answer as expected: ${error.message}`));
