@@ -91,11 +91,23 @@ public sealed class BrowserSafetyTests
         SkipWithoutChromium();
         await using var server = await RunningServer.StartAsync(runJobs: false);
         await using var browser = await PageBrowser.OpenAsync(server.Url, width: 390, height: 844);
-        var widths = await browser.Page.EvaluateAsync<int[]>("""
-            [document.documentElement.scrollWidth, document.body.scrollWidth,
-             ...[...document.querySelectorAll("fieldset")].map(f => Math.ceil(f.getBoundingClientRect().right))]
-            """);
-        Assert.All(widths, w => Assert.True(w <= 390, $"widths {string.Join(", ", widths)} for a 390 px screen"));
+        var page = browser.Page;
+        async Task AssertFits(string when)
+        {
+            var widths = await page.EvaluateAsync<int[]>("""
+                [document.documentElement.scrollWidth, document.body.scrollWidth,
+                 ...[...document.querySelectorAll("fieldset, section, .card")].map(f => Math.ceil(f.getBoundingClientRect().right))]
+                """);
+            Assert.All(widths, w => Assert.True(w <= 390, $"{when}: widths {string.Join(", ", widths)} for a 390 px screen"));
+        }
+        await AssertFits("the form");
+        // With a job followed (the live view) and in the gallery.
+        await page.ClickAsync("#photo-examples button[data-example='chelsea']");
+        await page.ClickAsync("#painting-examples button[data-example='scream']");
+        await page.SelectOptionAsync("#model", "resnet18");
+        await page.ClickAsync("#start");
+        await browser.WaitForAsync("(document.getElementById('live').dataset.job || '') !== '' && document.querySelector('#gallery .card') !== null");
+        await AssertFits("a job followed");
         browser.AssertNoErrors(); // also: nothing the Content-Security-Policy refused
     }
 
