@@ -134,7 +134,7 @@ public class AbuseTests(Xunit.Abstractions.ITestOutputHelper output)
     [Fact]
     public async Task TheDecodeBudgetHoldsBackWhatWouldExceedIt()
     {
-        using var gate = new DecodeGate(new ServiceLimits { MaxDecodingPixels = 50_000_000, DecodeWait = TimeSpan.FromMilliseconds(300) });
+        using var gate = new DecodeGate(new ServiceLimits { MaxDecodingPixels = 50_000_000, DecodeWait = TimeSpan.FromSeconds(2) });
         var first = await gate.EnterAsync(40_000_000, CancellationToken.None);
         // 40 + 40 > 50: the second waits for the first and, while it is held, gives up with "busy".
         await Assert.ThrowsAsync<ServerBusyException>(() => gate.EnterAsync(40_000_000, CancellationToken.None));
