@@ -16,9 +16,14 @@ public static class ServeCommand
         var maxUpload = new Option<double?>("--max-upload-mb") { Description = "Largest upload per job in MB (default 20)." };
         var maxSize = new Option<int?>("--max-size") { Description = "Largest result a job may ask for, longest side in pixels (default 2048)." };
         var maxPixels = new Option<double?>("--max-input-megapixels") { Description = "Largest uploaded image in megapixels (default 40)." };
-        var maxQueued = new Option<int?>("--max-jobs-per-client") { Description = "Jobs one network address may have queued or running (default 5)." };
+        var maxQueued = new Option<int?>("--max-jobs-per-client") { Description = "Jobs one client (its key) may have queued or running (default 5)." };
+        var allowedHosts = new Option<string[]>("--allowed-hosts")
+        {
+            Description = "Host names the server answers to besides localhost and the --host address, comma-separated (* = any; others are refused, against DNS rebinding).",
+            AllowMultipleArgumentsPerToken = true,
+        };
         var command = new Command("serve", "Run the web app: upload a photo and paintings, watch the job paint live, download the result; an HTTP API (/openapi/v1.json) does the same.");
-        foreach (var option in new Option[] { port, host, maxUpload, maxSize, maxPixels, maxQueued }) command.Options.Add(option);
+        foreach (var option in new Option[] { port, host, maxUpload, maxSize, maxPixels, maxQueued, allowedHosts }) command.Options.Add(option);
         flags.AddTo(command);
         command.SetAction((parsed, cancellation) => Task.Run(() =>
         {
@@ -32,7 +37,10 @@ public static class ServeCommand
             };
             if (limits.MaxUploadBytes < 10_000 || limits.MaxOutputSide is < 16 or > 8192 || limits.MaxInputPixels < 10_000 || limits.MaxActiveJobsPerClient < 1)
                 throw new NeuralStyleException("the limits must be positive (upload ≥ 0.01 MB, size 16–8192, ≥ 0.01 megapixels, ≥ 1 job)");
-            var options = flags.ToOptions(parsed, limits);
+            var options = flags.ToOptions(parsed, limits) with
+            {
+                AllowedHosts = (parsed.GetValue(allowedHosts) ?? []).SelectMany(h => h.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).ToList(),
+            };
             var portNumber = parsed.GetValue(port);
             if (portNumber is < 0 or > 65535) throw new NeuralStyleException("--port must be between 0 and 65535");
             var url = $"http://{parsed.GetValue(host)}:{portNumber}";

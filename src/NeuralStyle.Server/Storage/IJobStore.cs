@@ -14,7 +14,15 @@ public interface IJobStore
 
     void Create(JobRecord job, IReadOnlyDictionary<string, byte[]> blobs);
 
+    /// <summary>Creates the job only while its owner has fewer than <paramref name="maxPerOwner"/> and its address fewer than
+    /// <paramref name="maxPerAddress"/> jobs queued or running: counted and inserted in one transaction that concurrent
+    /// creations for the same owner or address wait for, so twenty at once cannot all see room for one more.</summary>
+    CreateOutcome TryCreate(JobRecord job, IReadOnlyDictionary<string, byte[]> blobs, int maxPerOwner, int maxPerAddress);
+
     JobRecord? Get(string id);
+
+    /// <summary>Whose job it is (null: no such job), without reading its progress: what an image route needs.</summary>
+    string? OwnerOf(string id);
 
     /// <summary>The owner's jobs, newest first.</summary>
     IReadOnlyList<JobRecord> List(string owner, int limit);
@@ -65,6 +73,14 @@ public interface IJobStore
     bool Delete(string id);
 
     byte[]? GetBlob(string id, string name);
+}
+
+/// <summary>Whether <see cref="IJobStore.TryCreate"/> created the job, or which limit it met.</summary>
+public enum CreateOutcome
+{
+    Created,
+    OwnerFull,
+    AddressFull,
 }
 
 /// <summary>What a worker learns when it reports progress.</summary>

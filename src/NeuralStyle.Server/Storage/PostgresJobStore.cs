@@ -22,4 +22,8 @@ public sealed class PostgresJobStore(string connectionString) : SqlJobStore
     // Several processes may start at once against a new database: one creates the tables, the others wait for it.
     protected override void BeforeCreatingTables(DbConnection connection, DbTransaction transaction) =>
         Execute(connection, transaction, "SELECT pg_advisory_xact_lock(7236481)");
+
+    // Concurrent creations for one owner or address queue up here until the first commits (the lock ends with the transaction).
+    protected override void LockForCreation(DbConnection connection, DbTransaction transaction, string key) =>
+        Execute(connection, transaction, "SELECT pg_advisory_xact_lock(7236482, hashtext(@key))", ("key", key));
 }

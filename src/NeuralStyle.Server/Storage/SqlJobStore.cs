@@ -74,6 +74,12 @@ public abstract class SqlJobStore : IJobStore
     {
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
+        Insert(connection, transaction, job, blobs);
+        transaction.Commit();
+    }
+
+    private void Insert(DbConnection connection, DbTransaction transaction, JobRecord job, IReadOnlyDictionary<string, byte[]> blobs)
+    {
         Execute(connection, transaction, $"""
             INSERT INTO ns_jobs (id, owner, address, request, input_names, created, updated, state, progress)
             VALUES (@id, @owner, @address, @request, @names, {NowMs}, {NowMs}, @state, @progress)
@@ -82,13 +88,41 @@ public abstract class SqlJobStore : IJobStore
             ("names", JsonSerializer.Serialize(job.InputNames, Json)), ("state", JobState.Queued.Name()),
             ("progress", JsonSerializer.Serialize(JobProgress.None, Json)));
         foreach (var (name, data) in blobs) PutBlob(connection, transaction, job.Id, name, data);
+    }
+
+    public CreateOutcome TryCreate(JobRecord job, IReadOnlyDictionary<string, byte[]> blobs, int maxPerOwner, int maxPerAddress)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        LockForCreation(connection, transaction, $"address:{job.Address}");
+        LockForCreation(connection, transaction, $"owner:{job.Owner}");
+        var byAddress = Convert.ToInt64(Scalar(connection, transaction,
+            "SELECT COUNT(*) FROM ns_jobs WHERE address = @address AND state IN ('queued', 'running')", ("address", job.Address)));
+        if (byAddress >= maxPerAddress) return CreateOutcome.AddressFull;
+        var byOwner = Convert.ToInt64(Scalar(connection, transaction,
+            "SELECT COUNT(*) FROM ns_jobs WHERE owner = @owner AND state IN ('queued', 'running')", ("owner", job.Owner)));
+        if (byOwner >= maxPerOwner) return CreateOutcome.OwnerFull;
+        Insert(connection, transaction, job, blobs);
         transaction.Commit();
+        return CreateOutcome.Created;
+    }
+
+    /// <summary>Makes concurrent <see cref="TryCreate"/>s with the same <paramref name="key"/> wait for this transaction.
+    /// SQLite needs nothing: its transactions (BEGIN IMMEDIATE) already take the one write lock.</summary>
+    protected virtual void LockForCreation(DbConnection connection, DbTransaction transaction, string key)
+    {
     }
 
     public JobRecord? Get(string id)
     {
         using var connection = Open();
         return Query(connection, $"SELECT {Columns} FROM ns_jobs WHERE id = @id", ("id", id)).FirstOrDefault();
+    }
+
+    public string? OwnerOf(string id)
+    {
+        using var connection = Open();
+        return Scalar(connection, null, "SELECT owner FROM ns_jobs WHERE id = @id", ("id", id)) as string;
     }
 
     public IReadOnlyList<JobRecord> List(string owner, int limit)
@@ -282,7 +316,7 @@ public abstract class SqlJobStore : IJobStore
         return command.ExecuteNonQuery();
     }
 
-    private static object? Scalar(DbConnection connection, DbTransaction? transaction, string sql, params (string, object?)[] parameters)
+    protected static object? Scalar(DbConnection connection, DbTransaction? transaction, string sql, params (string, object?)[] parameters)
     {
         using var command = Command(connection, transaction, sql, parameters);
         return command.ExecuteScalar();

@@ -29,12 +29,14 @@ public sealed record JobView(
             progress, job.PreviewVersion, job.CheckpointStep, job.Attempts, job.Worker, job.Error,
             new JobLinks(api, job.PreviewVersion > 0 ? $"{api}/preview?v={job.PreviewVersion}" : null,
                 job.State == JobState.Done ? $"{api}/result" : null, job.State == JobState.Done ? $"{api}/plot" : null,
+                job.State is JobState.Cancelled or JobState.Failed && job.PreviewVersion > 0 ? $"{api}/partial" : null,
                 Enumerable.Range(0, job.InputNames.Count).Select(i => $"{api}/inputs/{i}").ToList()));
     }
 }
 
 /// <summary>The job's URLs; null where there is nothing yet.</summary>
-public sealed record JobLinks(string Self, string? Preview, string? Result, string? Plot, IReadOnlyList<string> Inputs);
+/// <param name="Partial">A cancelled or failed job's image so far, as a download (JPEG).</param>
+public sealed record JobLinks(string Self, string? Preview, string? Result, string? Plot, string? Partial, IReadOnlyList<string> Inputs);
 
 /// <summary>An error as the API returns it: one line for a person.</summary>
 public sealed record ApiError(string Error);

@@ -94,22 +94,23 @@ public static class HostileFiles
         if (Link(existing, created) != 0) throw new IOException($"link {existing} {created} failed");
     }
 
-    /// <summary>A valid PNG of width × height 1-bit grey pixels that is tiny on disk (zlib of zeros): 10000² is about 15 KB.</summary>
-    public static byte[] HugeBlankPng(int width, int height)
+    /// <summary>A valid PNG of width × height grey pixels (1 or 8 bits) that is tiny on disk (zlib of zeros): 10000² at 1 bit is
+    /// about 15 KB, 7000×5700 at 8 bits 38 KB.</summary>
+    public static byte[] HugeBlankPng(int width, int height, int bitDepth = 1)
     {
         using var output = new MemoryStream();
         output.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
         var ihdr = new byte[13];
         BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
         BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
-        ihdr[8] = 1; // bit depth
+        ihdr[8] = (byte)bitDepth;
         ihdr[9] = 0; // grey
         Chunk(output, "IHDR", ihdr);
         using (var raw = new MemoryStream())
         {
             using (var z = new ZLibStream(raw, CompressionLevel.SmallestSize, leaveOpen: true))
             {
-                var row = new byte[1 + (width + 7) / 8]; // filter byte 0, then all-black bits
+                var row = new byte[1 + ((long)width * bitDepth + 7) / 8]; // filter byte 0, then all-black pixels
                 for (var y = 0; y < height; y++) z.Write(row);
             }
             Chunk(output, "IDAT", raw.ToArray());
