@@ -12,16 +12,17 @@ public static class BatchPlan
     /// <summary>Extensions of the images taken from a folder (a file named explicitly is taken whatever its name).</summary>
     public static readonly IReadOnlyList<string> ImageExtensions = [".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif"];
 
-    public static IReadOnlyList<BatchItem> Cross(IReadOnlyList<string> photos, IReadOnlyList<string> paintings, string outputFolder, string extension = ".png")
+    /// <param name="output">The output folder: its own files (earlier results, index, sheet) are not taken from a folder of photos or paintings.</param>
+    public static IReadOnlyList<BatchItem> Cross(IReadOnlyList<string> photos, IReadOnlyList<string> paintings, BatchFolder output, string extension = ".png")
     {
-        var photoFiles = Expand(photos, "photo");
-        var paintingFiles = Expand(paintings, "painting");
-        return Named(photoFiles.SelectMany(p => paintingFiles.Select(s => (p, s))).ToList(), outputFolder, extension);
+        var photoFiles = Expand(photos, "photo", output);
+        var paintingFiles = Expand(paintings, "painting", output);
+        return Named(photoFiles.SelectMany(p => paintingFiles.Select(s => (p, s))).ToList(), output.Path, extension);
     }
 
     /// <summary>Pairs from a CSV file: one "photo,painting" per line (paths relative to the CSV's folder; a header
     /// line naming photo and painting, blank lines and lines starting with # are left out).</summary>
-    public static IReadOnlyList<BatchItem> FromCsv(string csv, string outputFolder, string extension = ".png")
+    public static IReadOnlyList<BatchItem> FromCsv(string csv, BatchFolder output, string extension = ".png")
     {
         if (!File.Exists(csv)) throw new NeuralStyleException($"--pairs file '{csv}' does not exist");
         var folder = Path.GetDirectoryName(Path.GetFullPath(csv))!;
@@ -39,13 +40,13 @@ public static class BatchPlan
             pairs.Add((Path.Combine(folder, Unquote(fields[0])), Path.Combine(folder, Unquote(fields[1]))));
         }
         if (pairs.Count == 0) throw new NeuralStyleException($"--pairs {csv} has no pairs");
-        return Named(pairs, outputFolder, extension);
+        return Named(pairs, output.Path, extension);
     }
 
     private static string Unquote(string field) => field.Length >= 2 && field[0] == '"' && field[^1] == '"' ? field[1..^1] : field;
 
     /// <summary>Files as given; folders replaced by their images (sorted by name, not recursing).</summary>
-    private static List<string> Expand(IReadOnlyList<string> paths, string role)
+    private static List<string> Expand(IReadOnlyList<string> paths, string role, BatchFolder output)
     {
         var files = new List<string>();
         foreach (var path in paths)
@@ -53,7 +54,7 @@ public static class BatchPlan
             if (Directory.Exists(path))
             {
                 var images = Directory.EnumerateFiles(path)
-                    .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                    .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()) && !output.IsOwnFile(f))
                     .Order(StringComparer.Ordinal).ToList();
                 if (images.Count == 0) throw new NeuralStyleException($"the {role} folder '{path}' has no images ({string.Join(", ", ImageExtensions)})");
                 files.AddRange(images);

@@ -283,6 +283,9 @@ public sealed class HostileCorpusTests
                 Assert.Empty(Directory.GetFiles(w.Path, ".neural-style-*"));
             },
         };
+
+        // ---- the other commands (issue 20) ----
+        foreach (var c in BatchCases.All()) yield return c;
     }
 
     private static void Truncate(Workspace w, string from, string to, double fraction)
