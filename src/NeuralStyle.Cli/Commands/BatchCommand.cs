@@ -91,7 +91,7 @@ public static class BatchCommand
     {
         int Count(BatchItemState s) => outcomes.Count(o => o.State == s);
         foreach (var failed in outcomes.Where(o => o.State == BatchItemState.Failed))
-            Console.Error.WriteLine($"neural-style: failed: {failed.Item.Describe()}: {failed.Error}");
+            Console.Error.WriteLine(UserMessage.OneLine($"neural-style: failed: {failed.Item.Describe()}: {failed.Error}"));
         var notRun = items.Count - outcomes.Count;
         Console.WriteLine($"neural-style: batch: {Count(BatchItemState.Done)} done, {Count(BatchItemState.Skipped)} skipped (already there), " +
                           $"{Count(BatchItemState.Failed)} failed{(notRun > 0 ? $", {notRun} not run (interrupted)" : "")}; " +

@@ -82,8 +82,10 @@ public sealed class BatchFolder
             new PlannedOutput("contact sheet", SheetPath, OutputKind.Png),
             new PlannedOutput("batch record", RecordPath, OutputKind.Any),
         ]);
+        // Inputs that are no regular file (missing, a FIFO) cannot be written over; they fail as their items, as a
+        // corrupt photo does, and the rest of the batch goes on.
         var inputs = items.SelectMany(i => new[] { new PlannedInput("photo", i.Photo), new PlannedInput("painting", i.Painting) })
-            .DistinctBy(i => i.Path).ToList();
+            .DistinctBy(i => i.Path).Where(i => PosixFile.Stat(i.Path, $"{i.Role} '{i.Path}'").Kind == PosixFileKind.Regular).ToList();
         Directory.CreateDirectory(Path);
         OutputPlan.Check(inputs, toWrite);
         _made = made;

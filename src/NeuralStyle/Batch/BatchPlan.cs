@@ -1,4 +1,5 @@
 using System.Text;
+using NeuralStyle.Imaging;
 
 namespace NeuralStyle.Batch;
 
@@ -24,23 +25,47 @@ public static class BatchPlan
     /// line naming photo and painting, blank lines and lines starting with # are left out).</summary>
     public static IReadOnlyList<BatchItem> FromCsv(string csv, BatchFolder output, string extension = ".png")
     {
-        if (!File.Exists(csv)) throw new NeuralStyleException($"--pairs file '{csv}' does not exist");
+        // A FIFO would block open(2) for good and /dev/zero never ends: only a regular file of bounded size is read.
+        var what = $"--pairs file '{csv}'";
+        InputFile.Require(csv, what);
+        if (new FileInfo(csv).Length > MaxCsvBytes)
+            throw new NeuralStyleException($"{what} is {new FileInfo(csv).Length >> 20} MiB; a pairs file may be at most {MaxCsvBytes >> 20} MiB");
         var folder = Path.GetDirectoryName(Path.GetFullPath(csv))!;
         var pairs = new List<(string, string)>();
         var number = 0;
-        foreach (var raw in File.ReadLines(csv, Encoding.UTF8))
+        using var reader = new StreamReader(csv, Encoding.UTF8);
+        while (ReadLine(reader, what, number + 1) is { } raw)
         {
             number++;
             var line = raw.Trim();
             if (line.Length == 0 || line.StartsWith('#')) continue;
             var fields = line.Split(',', StringSplitOptions.TrimEntries);
             if (fields.Length != 2 || fields.Any(f => f.Length == 0))
-                throw new NeuralStyleException($"--pairs {csv}, line {number}: expected 'photo,painting', found '{line}'");
+                throw new NeuralStyleException($"--pairs {csv}, line {number}: expected 'photo,painting', found '{UserMessage.Excerpt(line)}'");
             if (number == 1 && fields[0].Equals("photo", StringComparison.OrdinalIgnoreCase)) continue;
             pairs.Add((Path.Combine(folder, Unquote(fields[0])), Path.Combine(folder, Unquote(fields[1]))));
         }
         if (pairs.Count == 0) throw new NeuralStyleException($"--pairs {csv} has no pairs");
         return Named(pairs, output.Path, extension);
+    }
+
+    /// <summary>Far above a million pairs of ordinary paths; a file larger than this is not a list of pairs.</summary>
+    private const long MaxCsvBytes = 256L << 20;
+
+    /// <summary>Two paths of PATH_MAX, a comma and quotes fit; a longer line is refused before it is held whole.</summary>
+    private const int MaxLineChars = 2 * PosixFile.MaxPathBytes + 16;
+
+    private static string? ReadLine(StreamReader reader, string what, int number)
+    {
+        var line = new StringBuilder();
+        while (reader.Read() is var c and >= 0)
+        {
+            if (c == '\n') return line.ToString();
+            if (line.Length == MaxLineChars)
+                throw new NeuralStyleException($"{what}, line {number}: longer than {MaxLineChars} characters; expected 'photo,painting'");
+            line.Append((char)c);
+        }
+        return line.Length > 0 ? line.ToString() : null;
     }
 
     private static string Unquote(string field) => field.Length >= 2 && field[0] == '"' && field[^1] == '"' ? field[1..^1] : field;

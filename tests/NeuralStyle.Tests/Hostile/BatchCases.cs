@@ -75,6 +75,33 @@ public static class BatchCases
         {
             Setup = w => { Photos(w); Directory.CreateSymbolicLink(w["outlink"], w["nowhere"]); },
         };
+        // ---- --pairs CSV ----
+        string[] Pairs(string csv) => ["batch", "--pairs", csv, "-o", "{w}/out", .. Quick];
+        yield return new("batch --pairs a FIFO", Pairs("{w}/pairs.fifo"), Expect: "FIFO") { Setup = w => HostileFiles.MakeFifo(w["pairs.fifo"]), Process = true, Seconds = 20 };
+        yield return new("batch --pairs /dev/zero", Pairs("/dev/zero"), Expect: "is a device") { Process = true, Seconds = 20 };
+        yield return new("batch --pairs of 300 MB (sparse)", Pairs("{w}/big.csv"), Expect: "a pairs file may be at most 256 MiB")
+        {
+            Setup = w => { using var f = File.Create(w["big.csv"]); f.SetLength(300L << 20); },
+        };
+        yield return new("batch --pairs with a 20 MB line is not echoed", Pairs("{w}/long.csv"), Expect: "line 2: longer than")
+        {
+            Setup = w => File.WriteAllText(w["long.csv"], "photo,painting\n" + new string('x', 20 << 20) + ",s.jpg\n"),
+            LongestLine = 400,
+        };
+        yield return new("batch --pairs with a long bad line quotes an excerpt", Pairs("{w}/bad.csv"), Expect: "(5000 characters)")
+        {
+            Setup = w => File.WriteAllText(w["bad.csv"], new string('y', 5000) + "\n"),
+            LongestLine = 400,
+        };
+        yield return new("batch --pairs with terminal escapes shows them escaped", Pairs("{w}/esc.csv"), Expect: "found '\\x1B]0;owned\\x07\\x1B[2J'")
+        {
+            Setup = w => File.WriteAllBytes(w["esc.csv"], [.. "\u001b]0;owned\u0007\u001b[2J\n"u8]),
+        };
+        yield return new("batch --pairs with binary bytes", Pairs("{w}/bin.csv"), Expect: "expected 'photo,painting'")
+        {
+            Setup = w => File.WriteAllBytes(w["bin.csv"], [0x00, 0x01, 0x9B, 0xFF, 0x1B, 0x5B, 0x48, 0x0A]),
+        };
+
         yield return new("batch -o the photo folder, run again, resumes and takes no result for a photo", Batch("{w}/photos"), Exit: 0)
         {
             Setup = Photos,

@@ -18,6 +18,8 @@ public sealed record HostileCase(string Name, string[] Args, int Exit = 1, strin
     public Dictionary<string, string>? Environment { get; init; }
     public Func<Process, Workspace, Task>? WhileRunning { get; init; }
     public int Seconds { get; init; } = 60;
+    /// <summary>The longest stderr line allowed (a message quotes untrusted text only as an excerpt).</summary>
+    public int LongestLine { get; init; } = int.MaxValue;
     /// <summary>Extra checks on the workspace after the run.</summary>
     public Action<Workspace>? Then { get; init; }
 
@@ -334,6 +336,7 @@ public sealed class HostileCorpusTests
 
         HostileAssert.Clean(run, c.Exit, c.Expect is null ? null : c.Expect.Replace("{w}", w.Path), limit);
         HostileAssert.Unchanged(before, after, c.Outputs, c.Removed);
+        Assert.All(run.StderrLines, line => Assert.True(line.Length <= c.LongestLine, $"a stderr line of {line.Length} characters"));
         c.Then?.Invoke(w);
     }
 }
@@ -348,6 +351,8 @@ public static class HostileAssert
         Assert.DoesNotContain("Exception", all);      // no exception type name
         Assert.DoesNotContain("internal error", all); // no bug caught by the last-resort handler
         Assert.True(run.Elapsed < limit, $"took {run.Elapsed.TotalSeconds:F1} s, the bound is {limit.TotalSeconds} s");
+        // Escape sequences from file names or file contents must not reach the terminal raw.
+        Assert.All(run.StderrLines, line => Assert.DoesNotContain(line, char.IsControl));
         var errors = run.StderrLines.Where(l => l.StartsWith("neural-style: error:")).ToList();
         Assert.True(exit == run.ExitCode, $"exit code {run.ExitCode}, expected {exit}; stderr: {string.Join(" | ", run.StderrLines)}");
         if (exit is 1 or 2)
