@@ -20,6 +20,8 @@ public sealed record HostileCase(string Name, string[] Args, int Exit = 1, strin
     public int Seconds { get; init; } = 60;
     /// <summary>The longest stderr line allowed (a message quotes untrusted text only as an excerpt).</summary>
     public int LongestLine { get; init; } = int.MaxValue;
+    /// <summary>Undoes what <see cref="Setup"/> did outside the folder's files (a mount), run even when the case fails.</summary>
+    public Action<Workspace>? Teardown { get; init; }
     /// <summary>Extra checks on the workspace after the run.</summary>
     public Action<Workspace>? Then { get; init; }
 
@@ -286,6 +288,28 @@ public sealed class HostileCorpusTests
             },
         };
 
+        // ---- a full disk (issue 20): a 64 KiB tmpfs, filled up ----
+        yield return new("full disk: -o out.png", Stylize(output: "tiny/out.png"), Expect: "no space left on the device of")
+        {
+            Process = true, // a crash (as before: an IOException inside Skia's native write callback) must not take the test host
+            Setup = w => FullDisk.Mount(w["tiny"]), Teardown = w => FullDisk.Unmount(w["tiny"]),
+        };
+        yield return new("full disk: -o out.jpg", Stylize(output: "tiny/out.jpg"), Expect: "no space left on the device of")
+        {
+            Process = true, // a crash (as before: an IOException inside Skia's native write callback) must not take the test host
+            Setup = w => FullDisk.Mount(w["tiny"]), Teardown = w => FullDisk.Unmount(w["tiny"]),
+        };
+        yield return new("full disk: -o over an existing file keeps it", Stylize(output: "tiny/old.png"), Expect: "no space left on the device of '{w}/tiny'; the earlier file is kept")
+        {
+            Process = true, // a crash (as before: an IOException inside Skia's native write callback) must not take the test host
+            Setup = w => FullDisk.Mount(w["tiny"], keep: ("old.png", File.ReadAllBytes(w["c.png"]))), Teardown = w => FullDisk.Unmount(w["tiny"]),
+        };
+        yield return new("full disk: --log-json", X("--log-json", "{w}/tiny/log.jsonl", "--iterations", "3"), Expect: "no space left on the device of")
+        {
+            Process = true, // a crash (as before: an IOException inside Skia's native write callback) must not take the test host
+            Setup = w => FullDisk.Mount(w["tiny"]), Teardown = w => FullDisk.Unmount(w["tiny"]),
+        };
+
         // ---- the other commands (issue 20) ----
         foreach (var c in BatchCases.All()) yield return c;
     }
@@ -325,19 +349,26 @@ public sealed class HostileCorpusTests
     {
         var c = ByName[name];
         using var w = new Workspace();
-        c.Setup?.Invoke(w);
-        var before = w.Snapshot();
-        var args = Resolve(c.Args, w);
-        var limit = TimeSpan.FromSeconds(c.Seconds);
-        var run = c.Process || c.Environment is not null || c.WhileRunning is not null
-            ? await HostileCli.AsProcess(args, c.Environment, c.WhileRunning is null ? null : p => c.WhileRunning(p, w), limit)
-            : HostileCli.InProcess(args);
-        var after = w.Snapshot();
+        try
+        {
+            c.Setup?.Invoke(w);
+            var before = w.Snapshot();
+            var args = Resolve(c.Args, w);
+            var limit = TimeSpan.FromSeconds(c.Seconds);
+            var run = c.Process || c.Environment is not null || c.WhileRunning is not null
+                ? await HostileCli.AsProcess(args, c.Environment, c.WhileRunning is null ? null : p => c.WhileRunning(p, w), limit)
+                : HostileCli.InProcess(args);
+            var after = w.Snapshot();
 
-        HostileAssert.Clean(run, c.Exit, c.Expect is null ? null : c.Expect.Replace("{w}", w.Path), limit);
-        HostileAssert.Unchanged(before, after, c.Outputs, c.Removed);
-        Assert.All(run.StderrLines, line => Assert.True(line.Length <= c.LongestLine, $"a stderr line of {line.Length} characters"));
-        c.Then?.Invoke(w);
+            HostileAssert.Clean(run, c.Exit, c.Expect is null ? null : c.Expect.Replace("{w}", w.Path), limit);
+            HostileAssert.Unchanged(before, after, c.Outputs, c.Removed);
+            Assert.All(run.StderrLines, line => Assert.True(line.Length <= c.LongestLine, $"a stderr line of {line.Length} characters"));
+            c.Then?.Invoke(w);
+        }
+        finally
+        {
+            c.Teardown?.Invoke(w);
+        }
     }
 }
 
