@@ -313,6 +313,7 @@ public sealed class HostileCorpusTests
         // ---- the other commands (issue 20) ----
         foreach (var c in BatchCases.All()) yield return c;
         foreach (var c in ServiceCases.All()) yield return c;
+        foreach (var c in ResumeCases.All()) yield return c;
     }
 
     private static void Truncate(Workspace w, string from, string to, double fraction)
