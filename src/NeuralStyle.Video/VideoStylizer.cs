@@ -31,7 +31,7 @@ public static class VideoStylizer
                 if (index < done)
                 {
                     // Finished before: only the last of them is needed, as the start of the next.
-                    if (index == done - 1) previousStylised = ImageLoader.Load(FrameFiles.PathOf(folder, index));
+                    if (index == done - 1) previousStylised = FrameFiles.Load(folder, index, plan.Size);
                     frames?.Report(new VideoFrameReport(index, plan.Info.FrameCount, true, 0, 0, null));
                 }
                 else

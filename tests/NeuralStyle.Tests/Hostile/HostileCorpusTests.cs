@@ -314,6 +314,7 @@ public sealed class HostileCorpusTests
         foreach (var c in BatchCases.All()) yield return c;
         foreach (var c in ServiceCases.All()) yield return c;
         foreach (var c in ResumeCases.All()) yield return c;
+        foreach (var c in VideoCases.All()) yield return c;
     }
 
     private static void Truncate(Workspace w, string from, string to, double fraction)
@@ -358,7 +359,7 @@ public sealed class HostileCorpusTests
             var args = Resolve(c.Args, w);
             var limit = TimeSpan.FromSeconds(c.Seconds);
             var run = c.Process || c.Environment is not null || c.WhileRunning is not null
-                ? await HostileCli.AsProcess(args, c.Environment, c.WhileRunning is null ? null : p => c.WhileRunning(p, w), limit)
+                ? await HostileCli.AsProcess(args, c.Environment?.ToDictionary(e => e.Key, e => e.Value.Replace("{w}", w.Path)), c.WhileRunning is null ? null : p => c.WhileRunning(p, w), limit)
                 : HostileCli.InProcess(args);
             var after = w.Snapshot();
 
