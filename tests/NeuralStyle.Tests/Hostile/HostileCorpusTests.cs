@@ -86,6 +86,10 @@ public sealed class HostileCorpusTests
         yield return new("content header claims 50000×50000", Stylize(content: "claims.png"), Expect: "above the limit") { Setup = w => File.WriteAllBytes(w["claims.png"], Imaging.TestPictures.PngClaimingSize(50000, 50000)) };
         yield return new("content header claims 0×0", Stylize(content: "zero.png"), Expect: "zero.png") { Setup = w => File.WriteAllBytes(w["zero.png"], Imaging.TestPictures.PngClaimingSize(0, 0)) };
         yield return new("style 10000×10000 PNG of 15 KB works at 32 px", Stylize(style: "huge.png"), Exit: 0) { Setup = w => File.WriteAllBytes(w["huge.png"], HostileFiles.HugeBlankPng(10000, 10000)), Outputs = ["out.png"], Process = true, Seconds = 120 };
+        yield return new("content 100000×1000 PNG (one pixel high at the coarse scales) works", Stylize(content: "tall.png", extra: ["--size", "64", "--iterations", "3"]), Exit: 0)
+        {
+            Setup = w => File.WriteAllBytes(w["tall.png"], HostileFiles.HugeBlankPng(100_000, 1000)), Outputs = ["out.png"], Process = true, Seconds = 180,
+        };
         yield return new("same painting twice works", Stylize(extra: []) .Append("{w}/s.jpg").ToArray(), Exit: 0) { Outputs = ["out.png"] };
         yield return new("mask missing", X("--mask-pairs", "{w}/nomask.png:{w}/s.jpg"), Expect: "does not exist");
         yield return new("mask pair without colon", X("--mask-pairs", "{w}/c.png"), Expect: "--mask-pairs");
