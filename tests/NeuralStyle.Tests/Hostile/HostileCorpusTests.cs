@@ -314,6 +314,18 @@ public sealed class HostileCorpusTests
             Setup = w => FullDisk.Mount(w["tiny"]), Teardown = w => FullDisk.Unmount(w["tiny"]),
         };
 
+        // ---- models inspect (issue 20): values freed after their last use, and held within --max-memory ----
+        yield return new("models inspect a 3000-node chain holds a few values, not 3000", ["models", "inspect", "{w}/m.onnx", "--size", "224", "--all", "--max-memory", "64MiB"], Exit: 0)
+        {
+            Setup = w => File.WriteAllBytes(w["m.onnx"], HostileFiles.ReluChain(3000)),
+        };
+        yield return new("models inspect ResNet18 at --size 2048 within --max-memory 64MiB", ["models", "inspect", global::NeuralStyle.Onnx.ResNet18Network.BundledPath, "--size", "2048", "--max-memory", "64MiB"],
+            Expect: "need more than 64 MiB") { Process = true };
+        yield return new("models inspect --max-memory nonsense", ["models", "inspect", "{w}/m.onnx", "--max-memory", "lots"], Expect: "is not a size")
+        {
+            Setup = w => File.WriteAllBytes(w["m.onnx"], HostileFiles.TinyOnnx()),
+        };
+
         // ---- the other commands (issue 20) ----
         foreach (var c in BatchCases.All()) yield return c;
         foreach (var c in ServiceCases.All()) yield return c;
