@@ -225,6 +225,42 @@ public static class HostileCli
     }
 }
 
+/// <summary>A full disk: a 64 KiB tmpfs mounted on a folder (as root; the case is skipped otherwise), filled up.</summary>
+internal static class FullDisk
+{
+    /// <param name="keep">A file written before the disk is filled (an earlier result that must survive).</param>
+    public static void Mount(string folder, (string Name, byte[] Bytes)? keep = null)
+    {
+        Directory.CreateDirectory(folder);
+        if (Environment.UserName != "root") throw new SkipException("mounting a small tmpfs needs root");
+        if (Run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", folder) != 0) throw new SkipException($"mount -t tmpfs on '{folder}' failed (no CAP_SYS_ADMIN here)");
+        if (keep is { } k) File.WriteAllBytes(Path.Combine(folder, k.Name), k.Bytes);
+        try
+        {
+            using var filler = new FileStream(Path.Combine(folder, "filler"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
+            var block = new byte[4096];
+            while (true) filler.Write(block);
+        }
+        catch (IOException)
+        {
+            // Full: what the case needs.
+        }
+    }
+
+    public static void Unmount(string folder)
+    {
+        if (Directory.Exists(folder)) Run("umount", folder);
+    }
+
+    private static int Run(string program, params string[] args)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(program, args)
+            { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        process.WaitForExit(10_000);
+        return process.HasExited ? process.ExitCode : -1;
+    }
+}
+
 /// <summary>chattr +i / -i: the one way to make a folder unwritable for root, for the cases that need one.</summary>
 internal static class Immutable
 {
