@@ -77,6 +77,7 @@ internal static class Signals
         lock (ExitLock)
         {
             AtomicFile.RemoveLiveTemporaries();
+            Runtime.ExitCleanup.RunNow(); // ffmpeg and a video's frame folder, which _exit would leave behind
             try
             {
                 Console.Error.WriteLine($"neural-style: {message}");

@@ -78,10 +78,12 @@ public static class FfmpegTool
 internal sealed class RunningTool : IDisposable
 {
     private readonly Task<string> _error;
+    private readonly IDisposable _exitCleanup;
 
     public RunningTool(Process process)
     {
         Process = process;
+        _exitCleanup = Runtime.ExitCleanup.Child(process); // a forced exit ends it too
         _error = process.StandardError.ReadToEndAsync();
     }
 
@@ -97,7 +99,8 @@ internal sealed class RunningTool : IDisposable
         return Process.ExitCode;
     }
 
-    public void Dispose()
+    /// <summary>Ends the tool now if it still runs.</summary>
+    public void Kill()
     {
         try
         {
@@ -107,6 +110,12 @@ internal sealed class RunningTool : IDisposable
         {
             // Already gone.
         }
+    }
+
+    public void Dispose()
+    {
+        Kill();
+        _exitCleanup.Dispose();
         Process.Dispose();
     }
 }

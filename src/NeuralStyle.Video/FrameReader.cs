@@ -8,7 +8,8 @@ namespace NeuralStyle.Video;
 /// </summary>
 public static class FrameReader
 {
-    public static IEnumerable<RgbFrame> Read(string path, FrameGeometry size)
+    /// <param name="cancellation">Ends ffmpeg at once (it may hang on a broken input or device), and the frames with it.</param>
+    public static IEnumerable<RgbFrame> Read(string path, FrameGeometry size, CancellationToken cancellation = default)
     {
         var args = new[]
         {
@@ -18,12 +19,14 @@ public static class FrameReader
             "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
         };
         using var tool = FfmpegTool.Start(FfmpegTool.Ffmpeg, args);
+        using var stop = cancellation.Register(tool.Kill);
         var stream = tool.Process.StandardOutput.BaseStream;
         var frameBytes = size.Width * size.Height * 3;
         while (true)
         {
             var pixels = new byte[frameBytes];
             var read = stream.ReadAtLeast(pixels, frameBytes, throwOnEndOfStream: false);
+            if (cancellation.IsCancellationRequested) yield break;
             if (read == 0) break;
             if (read < frameBytes) throw new NeuralStyleException($"ffmpeg stopped in the middle of a frame of '{path}'");
             yield return new RgbFrame(size.Width, size.Height, pixels);

@@ -27,6 +27,7 @@ public static class VideoCheckpoint
                     throw new NeuralStyleException($"--checkpoint '{folder}' has format version {existing.Version}; this neural-style reads version {VideoManifest.CurrentVersion}");
                 if (existing.Identity() != manifest.Identity())
                     throw new NeuralStyleException($"--checkpoint '{folder}' holds frames of another run ({Difference(existing, manifest)}); remove it or name another folder");
+                FrameFiles.RequireOnlyFrames(full, folder);
                 return FrameFiles.CountDone(full, manifest.FrameCount);
             }
             if (Directory.EnumerateFileSystemEntries(full).Any())

@@ -18,7 +18,8 @@ public static class VideoStylizer
         CancellationToken cancellation = default)
     {
         var temporary = job.CheckpointFolder is null;
-        var folder = temporary ? Directory.CreateTempSubdirectory("neural-style-video-").FullName : Path.GetFullPath(job.CheckpointFolder!);
+        using var work = temporary ? VideoWorkFolder.Create() : null;
+        var folder = work?.Path ?? Path.GetFullPath(job.CheckpointFolder!);
         Tensor? previousStylised = null;
         try
         {
@@ -26,12 +27,12 @@ public static class VideoStylizer
             using var stylizer = new FrameStylizer(plan.FirstFrame, plan.LaterFrames, job.Styles, job.StyleBlend, job.Temporal);
             RgbFrame? previousFrame = null;
             var index = 0;
-            foreach (var frame in FrameReader.Read(job.Input, plan.Size))
+            foreach (var frame in FrameReader.Read(job.Input, plan.Size, cancellation))
             {
                 if (index < done)
                 {
                     // Finished before: only the last of them is needed, as the start of the next.
-                    if (index == done - 1) previousStylised = ImageLoader.Load(FrameFiles.PathOf(folder, index));
+                    if (index == done - 1) previousStylised = FrameFiles.Load(folder, index, plan.Size);
                     frames?.Report(new VideoFrameReport(index, plan.Info.FrameCount, true, 0, 0, null));
                 }
                 else
@@ -52,6 +53,7 @@ public static class VideoStylizer
                 previousFrame = frame;
                 index++;
             }
+            if (cancellation.IsCancellationRequested) return false;
             if (index == 0) throw new NeuralStyleException($"'{job.Input}' has no frames ffmpeg can decode");
             FrameWriter.Write(folder, plan.Info, job.Input, job.Output);
             return true;
@@ -59,22 +61,6 @@ public static class VideoStylizer
         finally
         {
             previousStylised?.Dispose();
-            if (temporary) TryDelete(folder);
-        }
-    }
-
-    private static void TryDelete(string folder)
-    {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: it is in the system's temporary folder.
-        }
-        catch (UnauthorizedAccessException)
-        {
         }
     }
 }

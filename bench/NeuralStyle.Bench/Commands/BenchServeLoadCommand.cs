@@ -42,6 +42,9 @@ public static class BenchServeLoadCommand
 
     private sealed record Sample(bool Preview, double Milliseconds, string? Error);
 
+    /// <summary>The one client key of the run: the job's owner, as whose browser tabs the polling clients come.</summary>
+    private static readonly string ClientKey = $"serve-load-{Guid.NewGuid():N}";
+
     private static async Task<int> Run(int clients, TimeSpan loadTime, TimeSpan quietTime, int size, string model, CancellationToken stop)
     {
         var data = Directory.CreateTempSubdirectory("neural-style-serve-load-");
@@ -49,6 +52,7 @@ public static class BenchServeLoadCommand
         List<string> serverLog = [];
         string? jobUrl = null;
         using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+        http.DefaultRequestHeaders.Add("X-Client-Key", ClientKey); // a job is its owner's: the polling clients are the same owner
         try
         {
             (server, var baseUrl) = await StartServer(data.FullName, serverLog, stop);
@@ -141,6 +145,7 @@ public static class BenchServeLoadCommand
     private static async Task Client(string baseUrl, string jobUrl, TimeSpan duration, List<Sample> samples, CancellationToken stop)
     {
         using var http = new HttpClient { BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Add("X-Client-Key", ClientKey);
         var clock = Stopwatch.StartNew();
         var preview = false;
         while (clock.Elapsed < duration && !stop.IsCancellationRequested)

@@ -29,16 +29,17 @@ public static class BatchCommand
         options.AddLookTo(command);
         command.SetAction((parsed, cancellation) => Task.Run(() =>
         {
-            var outputFolder = Path.GetFullPath(parsed.GetValue(output)!);
-            var items = Plan(parsed.GetValue(photos) ?? [], parsed.GetValue(styles) ?? [], parsed.GetValue(pairs), outputFolder);
-            PrepareFolder(outputFolder, items);
+            var folder = BatchFolder.Open(parsed.GetValue(output)!);
+            var outputFolder = folder.Path;
+            var items = Plan(parsed.GetValue(photos) ?? [], parsed.GetValue(styles) ?? [], parsed.GetValue(pairs), folder);
+            folder.Prepare(items);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellation, Signals.Token);
             Signals.StopNotice = "stopping after the picture under way; finished pictures are kept, run the same command again to go on";
             Signals.Graceful = true;
 
             IReadOnlyList<BatchOutcome> outcomes;
             if (parsed.GetValue(database) is { } db)
-                outcomes = BatchOnService.Run(db, ServiceRequest(options, parsed), items, Console.Out, stop.Token);
+                outcomes = BatchOnService.Run(db, ServiceRequest(options, parsed), items, folder, Console.Out, stop.Token);
             else
             {
                 var notices = new List<string>();
@@ -46,16 +47,16 @@ public static class BatchCommand
                 foreach (var notice in notices) Console.WriteLine($"neural-style: {notice}");
                 Console.WriteLine($"neural-style: batch of {items.Count} into {outputFolder}: {StylizeOptions.Describe(settings)}");
                 outcomes = BatchProgress.Show(items, progress =>
-                    new BatchRunner(settings) { ItemStarted = progress.Started, Step = progress.Step, ItemFinished = progress.Finished }
+                    new BatchRunner(settings, folder) { ItemStarted = progress.Started, Step = progress.Step, ItemFinished = progress.Finished }
                         .Run(items, stop.Token));
             }
-            BatchReport.Write(outputFolder, items, outcomes);
+            BatchReport.Write(folder, items, outcomes);
             return Summarize(items, outcomes, outputFolder, stop.Token.IsCancellationRequested);
         }));
         return command;
     }
 
-    private static IReadOnlyList<BatchItem> Plan(string[] photos, string[] styles, string? pairs, string outputFolder)
+    private static IReadOnlyList<BatchItem> Plan(string[] photos, string[] styles, string? pairs, BatchFolder outputFolder)
     {
         if (pairs is not null)
         {
@@ -65,17 +66,6 @@ public static class BatchCommand
         if (photos.Length == 0) throw new NeuralStyleException("give at least one PHOTO (file or folder), or --pairs CSV");
         if (styles.Length == 0) throw new NeuralStyleException("give at least one painting with --styles PAINTING|DIR…");
         return BatchPlan.Cross(photos, styles, outputFolder);
-    }
-
-    /// <summary>The output folder must be a folder we may write into, and no result may be written over an input.</summary>
-    private static void PrepareFolder(string folder, IReadOnlyList<BatchItem> items)
-    {
-        if (File.Exists(folder)) throw new NeuralStyleException($"-o {folder} is a file; give a folder for the results");
-        var inputs = items.SelectMany(i => new[] { Path.GetFullPath(i.Photo), Path.GetFullPath(i.Painting) }).ToHashSet();
-        foreach (var item in items.Where(i => inputs.Contains(Path.GetFullPath(i.Output))))
-            throw new NeuralStyleException($"{item.Output} is one of the inputs; give another -o folder");
-        Directory.CreateDirectory(folder);
-        AtomicFile.Probe(Path.Combine(folder, BatchReport.IndexName));
     }
 
     /// <summary>With --database the job service runs the items; it takes the settings its API takes.</summary>
@@ -101,11 +91,11 @@ public static class BatchCommand
     {
         int Count(BatchItemState s) => outcomes.Count(o => o.State == s);
         foreach (var failed in outcomes.Where(o => o.State == BatchItemState.Failed))
-            Console.Error.WriteLine($"neural-style: failed: {failed.Item.Describe()}: {failed.Error}");
+            Console.Error.WriteLine(UserMessage.OneLine($"neural-style: failed: {failed.Item.Describe()}: {failed.Error}"));
         var notRun = items.Count - outcomes.Count;
         Console.WriteLine($"neural-style: batch: {Count(BatchItemState.Done)} done, {Count(BatchItemState.Skipped)} skipped (already there), " +
                           $"{Count(BatchItemState.Failed)} failed{(notRun > 0 ? $", {notRun} not run (interrupted)" : "")}; " +
-                          $"see {Path.Combine(folder, BatchReport.IndexName)}");
+                          $"see {Path.Combine(folder, BatchFolder.IndexName)}");
         if (interrupted) return Signals.ExitCode;
         return Count(BatchItemState.Failed) > 0 ? 1 : 0;
     }

@@ -14,12 +14,17 @@ internal static class ModelsInspectCommand
         var path = new Argument<string>("PATH") { Description = "An ONNX file." };
         var size = new Option<int>("--size") { Description = "Square input size the shapes are computed for.", DefaultValueFactory = _ => 224 };
         var all = new Option<bool>("--all") { Description = "List every tensor, not only 4-D feature maps." };
-        var command = new Command("inspect", "List the tensors of an ONNX network usable as style or content layers.") { path, size, all };
+        var maxMemory = new Option<string?>("--max-memory") { Description = "Memory the feature maps held at once may use, e.g. 4GiB (default: what the machine has available)." };
+        var command = new Command("inspect", "List the tensors of an ONNX network usable as style or content layers.") { path, size, all, maxMemory };
         command.SetAction(parsed =>
         {
             var side = parsed.GetValue(size);
             if (side < 1) throw new NeuralStyleException("--size must be ≥ 1");
-            var tensors = OnnxInspector.Inspect(parsed.GetValue(path)!, side, side);
+            if (side > 65536) throw new NeuralStyleException("--size must be at most 65536");
+            var budget = parsed.GetValue(maxMemory) is { } text
+                ? Transfer.MemorySize.TryParse(text) ?? throw new NeuralStyleException($"--max-memory: '{text}' is not a size (e.g. 4GiB, 512MiB)")
+                : (long?)null;
+            var tensors = OnnxInspector.Inspect(parsed.GetValue(path)!, side, side, budget);
             var shown = parsed.GetValue(all) ? tensors : OnnxInspector.FeatureMaps(tensors);
             var width = Math.Max(6, shown.Select(t => t.Name.Length).DefaultIfEmpty(0).Max());
             Console.WriteLine($"{"tensor".PadRight(width)}  {"op",-20} shape at {side}×{side}");

@@ -14,10 +14,11 @@ internal sealed class ServiceFlags
     // For tests and operators who need faster takeover; hidden to keep --help short.
     public readonly Option<int?> CheckpointSteps = new("--checkpoint-steps") { Description = "Also checkpoint every N steps (default: every 20 s).", Hidden = true };
     public readonly Option<double?> TakeoverSeconds = new("--takeover-seconds") { Description = "Seconds without a sign of life after which another worker takes a job over (default 60).", Hidden = true };
+    public readonly Option<double?> DatabasePatience = new("--database-patience") { Description = "Seconds a worker waits out an unreachable database before it leaves its job for recovery (default 300).", Hidden = true };
 
     public void AddTo(Command command)
     {
-        foreach (var option in new Option[] { Database, Data, Jobs, Threads, CheckpointSteps, TakeoverSeconds }) command.Options.Add(option);
+        foreach (var option in new Option[] { Database, Data, Jobs, Threads, CheckpointSteps, TakeoverSeconds, DatabasePatience }) command.Options.Add(option);
     }
 
     public ServiceOptions ToOptions(ParseResult parsed, ServiceLimits limits)
@@ -29,6 +30,8 @@ internal sealed class ServiceFlags
             throw new NeuralStyleException($"--threads must be between 1 and {Transfer.StyleTransferSettings.MaxThreads}");
         var takeover = TimeSpan.FromSeconds(parsed.GetValue(TakeoverSeconds) ?? 60);
         if (takeover < TimeSpan.FromSeconds(2)) throw new NeuralStyleException("--takeover-seconds must be at least 2");
+        var patience = parsed.GetValue(DatabasePatience) is { } seconds ? TimeSpan.FromSeconds(seconds) : new WorkerOptions().DatabasePatience;
+        if (patience < TimeSpan.FromSeconds(1)) throw new NeuralStyleException("--database-patience must be at least 1");
         var defaults = new ServiceOptions();
         return defaults with
         {
@@ -43,6 +46,7 @@ internal sealed class ServiceFlags
                 CheckpointSteps = parsed.GetValue(CheckpointSteps) ?? 0,
                 // The lease runs out before the queue hands the job on, so the next worker can claim it at once.
                 Lease = takeover / 2,
+                DatabasePatience = patience,
             },
         };
     }

@@ -34,7 +34,7 @@ internal sealed class JsonLossLog : IProgress<IterationReport>, IDisposable
     {
         _wroteAny = true;
         var terms = report.Terms;
-        _writer.WriteLine(JsonSerializer.Serialize(new
+        var line = JsonSerializer.Serialize(new
         {
             step = report.Step,
             content = terms.Content,
@@ -42,14 +42,29 @@ internal sealed class JsonLossLog : IProgress<IterationReport>, IDisposable
             tv = terms.Tv,
             total = terms.Total,
             seconds = Math.Round(report.Seconds, 4),
-        }));
+        });
+        try
+        {
+            _writer.WriteLine(line);
+        }
+        catch (IOException e)
+        {
+            throw _file.Failed(e); // a full disk mid-run: one line naming FILE; Dispose removes the temporary
+        }
     }
 
     /// <summary>Renames the log into place if any step was logged (a failure to do so is a one-line error).</summary>
     public void Keep()
     {
         if (!_wroteAny) return;
-        _writer.Dispose(); // flushes; the stream stays open for the commit (leaveOpen)
+        try
+        {
+            _writer.Dispose(); // flushes; the stream stays open for the commit (leaveOpen)
+        }
+        catch (IOException e)
+        {
+            throw _file.Failed(e);
+        }
         _file.Commit();
     }
 

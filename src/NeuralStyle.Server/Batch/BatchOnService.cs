@@ -15,7 +15,7 @@ namespace NeuralStyle.Server.Batch;
 /// </summary>
 public static class BatchOnService
 {
-    public static IReadOnlyList<BatchOutcome> Run(string database, JobRequest request, IReadOnlyList<BatchItem> items, TextWriter output,
+    public static IReadOnlyList<BatchOutcome> Run(string database, JobRequest request, IReadOnlyList<BatchItem> items, BatchFolder folder, TextWriter output,
         CancellationToken cancellation)
     {
         // The service's own limits are for strangers on the web; a batch is its operator's, so only the library's apply.
@@ -28,7 +28,7 @@ public static class BatchOnService
         for (var i = 0; i < items.Count; i++)
         {
             var item = items[i];
-            if (File.Exists(item.Output))
+            if (folder.IsMade(item))
             {
                 outcomes[item] = new BatchOutcome(item, BatchItemState.Skipped);
                 continue;
@@ -64,7 +64,7 @@ public static class BatchOnService
                 var place = $"batch {index + 1}/{items.Count}";
                 if (job.State == JobState.Done && service.Store.GetBlob(id, Blobs.Result) is { } png)
                 {
-                    AtomicFile.Write(item.Output, stream => stream.Write(png));
+                    folder.Write(item.Output, path => AtomicFile.Write(path, stream => stream.Write(png)));
                     outcomes[item] = new BatchOutcome(item, BatchItemState.Done, Seconds: job.Progress.ElapsedSeconds);
                     output.WriteLine(string.Create(CultureInfo.InvariantCulture,
                         $"{place}: wrote {item.Output} ({job.Progress.ElapsedSeconds:F1} s on worker {job.Worker})"));

@@ -30,10 +30,14 @@ public static class ServiceHosts
         }));
         builder.Services.ConfigureHttpJsonOptions(json => json.SerializerOptions.NumberHandling =
             System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals);
+        builder.Services.AddSingleton(_ => new SubmissionLimiter(options.Limits));
+        builder.Services.AddSingleton(_ => new DecodeGate(options.Limits));
         var app = builder.Build();
         var service = app.Services.GetRequiredService<JobService>();
         if (runJobs && !options.UsesPostgres)
             EmbeddedRecovery.RequeueOrphans(service.Store, app.Services.GetRequiredService<IBackgroundJobClient>());
+        ErrorBodies.Use(app);
+        BrowserSafety.Use(app, BrowserSafety.AllowedHosts(new Uri(url).Host, options.AllowedHosts));
         app.MapOpenApi("/openapi/{documentName}.json");
         JobApi.Map(app);
         PageFiles.Map(app);
@@ -67,6 +71,8 @@ public static class ServiceHosts
         services.AddSingleton<IBackgroundJobClient>(provider => new BackgroundJobClient(provider.GetRequiredService<JobService>().Queue));
         services.AddSingleton<WorkerShutdown>();
         services.AddTransient<StyleJobRunner>();
+        // Every process of the service looks for stranded jobs, so one that outlived its worker is found as long as any part runs.
+        services.AddHostedService<JobReaper>();
         if (runJobs) services.AddHostedService<JobProcessing>();
     }
 
@@ -81,5 +87,7 @@ public static class ServiceHosts
         });
         logging.SetMinimumLevel(LogLevel.Warning);
         logging.AddFilter("NeuralStyle", LogLevel.Information);
+        // ErrorBodies logs what it answers with 500 itself (and a database outage in one line, not a stack per request).
+        logging.AddFilter("Microsoft.AspNetCore.Diagnostics.ExceptionHandlerMiddleware", LogLevel.None);
     }
 }

@@ -21,6 +21,10 @@ public sealed record ServiceOptions
     /// puts it back in the queue at once (<see cref="EmbeddedRecovery"/>).</summary>
     public TimeSpan EmbeddedInvisibilityTimeout { get; init; } = TimeSpan.FromDays(1);
 
+    /// <summary>Host names the web server answers to besides loopback names and the address it listens on ("*" = any);
+    /// every other Host header is refused (DNS rebinding).</summary>
+    public IReadOnlyList<string> AllowedHosts { get; init; } = [];
+
     public bool UsesPostgres => Database is not null;
 
     public static string DefaultDataFolder()

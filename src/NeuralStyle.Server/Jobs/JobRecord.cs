@@ -25,6 +25,9 @@ public sealed record JobRecord
     /// <summary>The worker that holds the job, and until when (it renews this with every progress report).</summary>
     public string? Worker { get; init; }
     public DateTimeOffset LeaseUntil { get; init; }
+    /// <summary>Running, but its holder has not renewed the lease in time (by the store's clock): the worker died or lost
+    /// the store, and the job waits to be resumed from its checkpoint.</summary>
+    public bool LeaseLapsed { get; init; }
     /// <summary>Workers that have started it (1 = never interrupted).</summary>
     public int Attempts { get; init; }
 }

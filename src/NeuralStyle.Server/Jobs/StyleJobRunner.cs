@@ -10,10 +10,10 @@ namespace NeuralStyle.Server.Jobs;
 
 /// <summary>
 /// The Hangfire job: runs one style-transfer job from the store to the end, on whichever worker took it.
-/// It claims the job (a lease it renews with every report), resumes from the stored checkpoint when there is
+/// It claims the job (a lease a heartbeat thread renews, <see cref="LeaseKeeper"/>), resumes from the stored checkpoint when there is
 /// one, reports progress and a preview about once a second, checkpoints regularly, and stores the result.
-/// A worker that dies loses only the steps since its last checkpoint: Hangfire hands the job to another
-/// worker once the dead one's fetch times out, and that one claims it when the lease has run out.
+/// A worker that dies loses only the steps since its last checkpoint: once its lease runs out, Hangfire hands the job
+/// to another worker (the dead one's fetch times out) or a reaper requeues it, and the next worker resumes it.
 /// </summary>
 public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, ServiceLimits limits, WorkerShutdown shutdownSignal,
     ILogger<StyleJobRunner> log)
@@ -39,69 +39,95 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
     /// given back, and the run ends with <see cref="OperationCanceledException"/> once Hangfire's token is set too, which
     /// Hangfire, stopping, answers by putting the job back in its queue. Hangfire's token alone does not stop the run:
     /// it also fires when Hangfire hands the job to another worker (a duplicate delivery), and the store's lease, not
-    /// Hangfire, decides who runs a job.</remarks>
-    [AutomaticRetry(Attempts = 0)] // a failure is recorded on the job; running it again would fail the same way
+    /// Hangfire, decides who runs a job. A database that goes away never ends the job: the run goes on stepping without
+    /// the reports and checkpoints it cannot make, and retries what it cannot do without (reading the job, claiming it,
+    /// storing the result); past <see cref="WorkerOptions.DatabasePatience"/> it leaves the job as it is and ends with
+    /// <see cref="StoreUnavailableException"/>, which Hangfire retries later, and the reaper requeues the job too.</remarks>
+    [AutomaticRetry(Attempts = 10, OnlyOn = [typeof(StoreUnavailableException)], DelaysInSeconds = [10, 30, 60, 120, 300])]
     public void Run(string jobId, CancellationToken hangfire)
     {
         _hangfire = hangfire;
         var shutdown = shutdownSignal.Token;
-        var job = store.Get(jobId);
-        if (job is null || job.State.IsTerminal()) return; // deleted or finished (e.g. a late duplicate delivery)
-        if (!Claim(job, shutdown)) return;
-        job = store.Get(jobId)!;
+        var db = new StoreRetry($"job {jobId}", options.DatabasePatience, log, shutdown);
         try
         {
-            Execute(job, shutdown);
-        }
-        catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
-        {
-            throw; // Hangfire puts the job back in the queue
-        }
-        catch (NeuralStyleException e)
-        {
-            store.Finish(jobId, JobState.Failed, UserMessage.OneLine(e.Message), new Dictionary<string, byte[]>());
-        }
-        catch (Exception e)
-        {
-            log.LogError(e, "job {Job} failed", jobId);
-            store.Finish(jobId, JobState.Failed, $"internal error: {UserMessage.OneLine(e.Message)}", new Dictionary<string, byte[]>());
-        }
-    }
-
-    /// <summary>Takes the job; while another live worker holds it, waits for that lease to run out (a redelivered
-    /// job of a dead worker), and gives up when the holder keeps renewing it (a live duplicate).</summary>
-    private bool Claim(JobRecord job, CancellationToken shutdown)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!store.TryClaim(job.Id, _holder, options.Lease))
-        {
-            var now = store.Get(job.Id);
-            if (now is null || now.State.IsTerminal()) return false;
-            if (now.CancelRequested)
+            var job = db.Call("reading the job", () => store.Get(jobId));
+            if (job is null || job.State.IsTerminal()) return; // deleted or finished (e.g. a late duplicate delivery)
+            if (!Claim(job, db)) return;
+            job = db.Call("reading the job", () => store.Get(jobId));
+            if (job is null || job.State.IsTerminal()) return; // deleted or cancelled just now
+            if (job.Attempts > options.MaxAttempts)
             {
-                store.Finish(job.Id, JobState.Cancelled, null, new Dictionary<string, byte[]>());
-                return false;
+                Fail(db, jobId, $"stopped after {job.Attempts - 1} starts without finishing: each time its worker stopped or lost the database " +
+                                $"(last at step {job.Progress.Step} of {job.Progress.TotalSteps}, checkpoint at step {job.CheckpointStep})");
+                return;
             }
-            if (deadline.Elapsed > 3 * options.Lease) return false;
-            shutdown.WaitHandle.WaitOne(TimeSpan.FromSeconds(1));
-            if (shutdown.IsCancellationRequested) StopForShutdown();
+            using var keeper = new LeaseKeeper(store, jobId, _holder, options.Lease, log);
+            try
+            {
+                Execute(job, shutdown, keeper, db);
+            }
+            catch (Exception e) when (e is OperationCanceledException && shutdown.IsCancellationRequested || IsStoreAway(e))
+            {
+                throw;
+            }
+            catch (NeuralStyleException e)
+            {
+                Fail(db, jobId, UserMessage.OneLine(e.Message));
+            }
+            catch (Exception e)
+            {
+                log.LogError(e, "job {Job} failed", jobId);
+                Fail(db, jobId, $"internal error: {UserMessage.OneLine(e.Message)}");
+            }
         }
-        return true;
+        catch (Exception e) when (IsStoreAway(e))
+        {
+            if (shutdown.IsCancellationRequested) StopForShutdown();
+            // Not the job's doing: it stays queued, or running with a lease that runs out, for recovery.
+            log.LogWarning("job {Job} is left for recovery: {Error}", jobId, UserMessage.OneLine(e.Message));
+            throw e as StoreUnavailableException ?? new StoreUnavailableException($"the database failed ({e.GetType().Name})", e);
+        }
     }
 
-    private void Execute(JobRecord job, CancellationToken shutdown)
+    private static bool IsStoreAway(Exception e) => e is StoreUnavailableException || TransientStoreError.Is(e);
+
+    private void Fail(StoreRetry db, string jobId, string message) =>
+        db.Call("recording the failure", () => store.Finish(jobId, _holder, JobState.Failed, message, NoBlobs));
+
+    private static readonly Dictionary<string, byte[]> NoBlobs = [];
+
+    /// <summary>Takes the job, unless another live holder has it (a duplicate delivery, or a redelivery while its worker
+    /// is still alive or its lease has not quite run out: the reaper, <see cref="Hosting.JobReaper"/>, requeues it if
+    /// that worker is dead). A job whose owner asked to cancel it ends here.</summary>
+    private bool Claim(JobRecord job, StoreRetry db)
     {
-        using var session = OpenSession(job);
+        if (db.Call("claiming the job", () => store.TryClaim(job.Id, _holder, options.Lease))) return true;
+        if (db.Call("reading the job", () => store.Get(job.Id)) is { CancelRequested: true } now && !now.State.IsTerminal())
+            db.Call("cancelling the job", () => store.Finish(job.Id, null, JobState.Cancelled, null, NoBlobs));
+        return false;
+    }
+
+    private void Execute(JobRecord job, CancellationToken shutdown, LeaseKeeper keeper, StoreRetry db)
+    {
+        using var session = OpenSession(job, db);
         var lastReport = Stopwatch.StartNew();
         var lastCheckpoint = Stopwatch.StartNew();
         var checkpointStep = session.StepsCompleted;
         var lastScale = -1;
+        var storeAway = false;
         while (session.Step() is { } report)
         {
+            if (keeper.Lost)
+            {
+                StoppedByOthers(job.Id, db);
+                return;
+            }
             if (shutdown.IsCancellationRequested)
             {
-                Checkpoint(job, session);
-                store.Release(job.Id, _holder);
+                // Best effort: with the database away the lease runs out instead, and the job is requeued from its last checkpoint.
+                StoreRetry.TryOnce(() => Checkpoint(job, session), log, "the shutdown checkpoint");
+                StoreRetry.TryOnce(() => store.Release(job.Id, _holder), log, "giving the job back");
                 StopForShutdown();
             }
             var due = lastReport.Elapsed >= options.ProgressInterval || report.Scale != lastScale || session.IsFinished;
@@ -109,32 +135,53 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
             {
                 lastScale = report.Scale;
                 lastReport.Restart();
-                switch (store.Report(job.Id, _holder, Progress(session, report), session.EncodeCurrentImage(ImageFormat.Jpeg), options.Lease))
+                var outcome = ReportOutcome.Continue;
+                // A report that cannot be made is skipped: the job goes on stepping, and reports once the database is back.
+                if (!StoreRetry.TryOnce(() => outcome = store.Report(job.Id, _holder, Progress(session, report), session.EncodeCurrentImage(ImageFormat.Jpeg), options.Lease),
+                        log, "a progress report"))
+                {
+                    if (!storeAway) log.LogWarning("job {Job}: the database is unreachable at step {Step}; going on, reporting when it is back", job.Id, report.Step);
+                    storeAway = true;
+                    continue;
+                }
+                if (storeAway) log.LogInformation("job {Job}: the database is back at step {Step}", job.Id, report.Step);
+                storeAway = false;
+                switch (outcome)
                 {
                     case ReportOutcome.Lost:
-                        // Deleted by its owner, or taken over by another worker after this one went silent too long.
-                        if (store.Get(job.Id) is not null) log.LogWarning("job {Job} was taken over by another worker; stopping here", job.Id);
+                        StoppedByOthers(job.Id, db);
                         return;
                     case ReportOutcome.Cancel:
-                        store.Finish(job.Id, JobState.Cancelled, null, new Dictionary<string, byte[]>());
+                        db.Call("cancelling the job", () => store.Finish(job.Id, _holder, JobState.Cancelled, null, NoBlobs));
                         return;
                 }
             }
             var byTime = options.CheckpointInterval > TimeSpan.Zero && lastCheckpoint.Elapsed >= options.CheckpointInterval;
             var bySteps = options.CheckpointSteps > 0 && session.StepsCompleted - checkpointStep >= options.CheckpointSteps;
-            if ((byTime || bySteps) && !session.IsFinished)
+            if ((byTime || bySteps) && !session.IsFinished && !storeAway)
             {
-                Checkpoint(job, session);
+                // A checkpoint the database cannot take waits for the next occasion: the one before it stays the resume point.
+                StoreRetry.TryOnce(() => Checkpoint(job, session), log, "a checkpoint");
                 checkpointStep = session.StepsCompleted;
                 lastCheckpoint.Restart();
             }
         }
         using var result = session.Result();
-        store.Finish(job.Id, JobState.Done, null, new Dictionary<string, byte[]>
+        var blobs = new Dictionary<string, byte[]>
         {
             [Blobs.Result] = ImageSaver.Encode(result.Image, ImageFormat.Png),
             [Blobs.Plot] = Plot(session.History),
-        });
+        };
+        if (!db.Call("storing the result", () => store.Finish(job.Id, _holder, JobState.Done, null, blobs)))
+            StoppedByOthers(job.Id, db);
+    }
+
+    /// <summary>The job is no longer this run's: deleted by its owner, or taken over by another worker after this one
+    /// went silent too long. Nothing of this run is stored.</summary>
+    private void StoppedByOthers(string jobId, StoreRetry db)
+    {
+        if (db.Call("reading the job", () => store.Get(jobId)) is { } now)
+            log.LogWarning("job {Job} is no longer this worker's ({State}, {Worker}); stopping here", jobId, now.State.Name(), now.Worker ?? "no worker");
     }
 
     /// <summary>Ends the run for a shutdown, after Hangfire's own token is set (it follows ours within moments), so
@@ -146,12 +193,12 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
     }
 
     /// <summary>A new session, or the stored checkpoint's (the settings it was started with, this worker's threads).</summary>
-    private StyleTransferSession OpenSession(JobRecord job)
+    private StyleTransferSession OpenSession(JobRecord job, StoreRetry db)
     {
-        var inputs = JobInputs.Load(store, job);
+        var inputs = db.Call("reading the job's images", () => JobInputs.Load(store, job));
         try
         {
-            if (job.CheckpointStep > 0 && store.GetBlob(job.Id, Blobs.Checkpoint) is { } checkpoint)
+            if (job.CheckpointStep > 0 && db.Call("reading the checkpoint", () => store.GetBlob(job.Id, Blobs.Checkpoint)) is { } checkpoint)
             {
                 using var file = new ScratchFile(job.Id);
                 File.WriteAllBytes(file.Path, checkpoint);

@@ -17,6 +17,12 @@ public sealed record WorkerOptions
     public int CheckpointSteps { get; init; }
     /// <summary>How long a job stays this worker's without a report; after that another worker may take it over.</summary>
     public TimeSpan Lease { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>How long a worker waits out an unreachable database (retrying with a back-off) before it leaves the job
+    /// it holds for recovery: never failed for it, requeued by a reaper once the database is back.</summary>
+    public TimeSpan DatabasePatience { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>Starts a job may have; one more (it stopped this often without finishing: it crashes its workers, or they
+    /// keep losing it) and it fails, saying so, instead of taking workers down forever.</summary>
+    public int MaxAttempts { get; init; } = 5;
     /// <summary>This worker's name in the store (machine, process, random suffix).</summary>
     public string Name { get; init; } = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid().ToString("N")[..8]}";
 }

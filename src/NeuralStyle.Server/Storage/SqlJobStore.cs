@@ -20,6 +20,13 @@ public abstract class SqlJobStore : IJobStore
     protected abstract string BlobType { get; }
     protected virtual string IntegerType => "BIGINT";
 
+    /// <summary>SQL for when the store itself last started, in Unix milliseconds (0 = it cannot restart under us).</summary>
+    protected virtual string UpSinceMs => "0";
+
+    /// <summary>A running job's lease has run out, and the store has been up for <c>@grace</c>: after a database restart
+    /// every live holder gets that long to renew before its job counts as abandoned.</summary>
+    private string Lapsed => $"(lease_until < {NowMs} AND {UpSinceMs} < {NowMs} - @grace)";
+
     public virtual void Initialize()
     {
         using var connection = Open();
@@ -46,6 +53,8 @@ public abstract class SqlJobStore : IJobStore
             """);
         Execute(connection, transaction, "CREATE INDEX IF NOT EXISTS ns_jobs_owner ON ns_jobs (owner, created)");
         Execute(connection, transaction, "CREATE INDEX IF NOT EXISTS ns_jobs_address ON ns_jobs (address, state)");
+        // The reapers' sweeps (ListStranded) look at running and queued jobs only, several times a minute.
+        Execute(connection, transaction, "CREATE INDEX IF NOT EXISTS ns_jobs_state ON ns_jobs (state)");
         Execute(connection, transaction, $"""
             CREATE TABLE IF NOT EXISTS ns_blobs (
                 job_id TEXT NOT NULL,
@@ -65,6 +74,12 @@ public abstract class SqlJobStore : IJobStore
     {
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
+        Insert(connection, transaction, job, blobs);
+        transaction.Commit();
+    }
+
+    private void Insert(DbConnection connection, DbTransaction transaction, JobRecord job, IReadOnlyDictionary<string, byte[]> blobs)
+    {
         Execute(connection, transaction, $"""
             INSERT INTO ns_jobs (id, owner, address, request, input_names, created, updated, state, progress)
             VALUES (@id, @owner, @address, @request, @names, {NowMs}, {NowMs}, @state, @progress)
@@ -73,13 +88,41 @@ public abstract class SqlJobStore : IJobStore
             ("names", JsonSerializer.Serialize(job.InputNames, Json)), ("state", JobState.Queued.Name()),
             ("progress", JsonSerializer.Serialize(JobProgress.None, Json)));
         foreach (var (name, data) in blobs) PutBlob(connection, transaction, job.Id, name, data);
+    }
+
+    public CreateOutcome TryCreate(JobRecord job, IReadOnlyDictionary<string, byte[]> blobs, int maxPerOwner, int maxPerAddress)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        LockForCreation(connection, transaction, $"address:{job.Address}");
+        LockForCreation(connection, transaction, $"owner:{job.Owner}");
+        var byAddress = Convert.ToInt64(Scalar(connection, transaction,
+            "SELECT COUNT(*) FROM ns_jobs WHERE address = @address AND state IN ('queued', 'running')", ("address", job.Address)));
+        if (byAddress >= maxPerAddress) return CreateOutcome.AddressFull;
+        var byOwner = Convert.ToInt64(Scalar(connection, transaction,
+            "SELECT COUNT(*) FROM ns_jobs WHERE owner = @owner AND state IN ('queued', 'running')", ("owner", job.Owner)));
+        if (byOwner >= maxPerOwner) return CreateOutcome.OwnerFull;
+        Insert(connection, transaction, job, blobs);
         transaction.Commit();
+        return CreateOutcome.Created;
+    }
+
+    /// <summary>Makes concurrent <see cref="TryCreate"/>s with the same <paramref name="key"/> wait for this transaction.
+    /// SQLite needs nothing: its transactions (BEGIN IMMEDIATE) already take the one write lock.</summary>
+    protected virtual void LockForCreation(DbConnection connection, DbTransaction transaction, string key)
+    {
     }
 
     public JobRecord? Get(string id)
     {
         using var connection = Open();
         return Query(connection, $"SELECT {Columns} FROM ns_jobs WHERE id = @id", ("id", id)).FirstOrDefault();
+    }
+
+    public string? OwnerOf(string id)
+    {
+        using var connection = Open();
+        return Scalar(connection, null, "SELECT owner FROM ns_jobs WHERE id = @id", ("id", id)) as string;
     }
 
     public IReadOnlyList<JobRecord> List(string owner, int limit)
@@ -95,6 +138,26 @@ public abstract class SqlJobStore : IJobStore
         return Query(connection, $"SELECT {Columns} FROM ns_jobs WHERE state = 'running'");
     }
 
+    public IReadOnlyList<JobRecord> ListStranded(TimeSpan grace, TimeSpan unclaimed)
+    {
+        using var connection = Open();
+        return Query(connection, $"SELECT {Columns} FROM ns_jobs WHERE {Stranded}", ("grace", Ms(grace)), ("unclaimed", Ms(unclaimed)));
+    }
+
+    public bool Requeue(string id, TimeSpan grace, TimeSpan unclaimed)
+    {
+        using var connection = Open();
+        // lease_until of a queued job marks when it was given back, so one whose queue entry got lost is found again.
+        return Execute(connection, null, $"""
+            UPDATE ns_jobs SET state = 'queued', worker = NULL, lease_until = {NowMs}, updated = {NowMs}
+            WHERE id = @id AND {Stranded}
+            """, ("id", id), ("grace", Ms(grace)), ("unclaimed", Ms(unclaimed))) == 1;
+    }
+
+    /// <summary>Running with a lapsed lease, or given back (by a reaper or a stopping worker) and not claimed since.</summary>
+    private string Stranded =>
+        $"((state = 'running' AND {Lapsed}) OR (state = 'queued' AND worker IS NULL AND lease_until > 0 AND lease_until < {NowMs} - @unclaimed))";
+
     public int CountActive(string address)
     {
         using var connection = Open();
@@ -108,8 +171,15 @@ public abstract class SqlJobStore : IJobStore
         return Execute(connection, null, $"""
             UPDATE ns_jobs SET state = 'running', worker = @worker, lease_until = {NowMs} + @lease, attempts = attempts + 1, updated = {NowMs}
             WHERE id = @id AND state IN ('queued', 'running') AND cancel_requested = 0
-              AND (worker IS NULL OR worker = @worker OR lease_until < {NowMs})
-            """, ("id", id), ("worker", worker), ("lease", (long)lease.TotalMilliseconds)) == 1;
+              AND (worker IS NULL OR worker = @worker OR {Lapsed})
+            """, ("id", id), ("worker", worker), ("lease", Ms(lease)), ("grace", Ms(lease))) == 1;
+    }
+
+    public bool Renew(string id, string worker, TimeSpan lease)
+    {
+        using var connection = Open();
+        return Execute(connection, null, $"UPDATE ns_jobs SET lease_until = {NowMs} + @lease WHERE id = @id AND worker = @worker AND state = 'running'",
+            ("id", id), ("worker", worker), ("lease", Ms(lease))) == 1;
     }
 
     public ReportOutcome Report(string id, string worker, JobProgress progress, byte[]? preview, TimeSpan lease)
@@ -143,19 +213,25 @@ public abstract class SqlJobStore : IJobStore
     public void Release(string id, string worker)
     {
         using var connection = Open();
-        Execute(connection, null, $"UPDATE ns_jobs SET state = 'queued', worker = NULL, lease_until = 0, updated = {NowMs} WHERE id = @id AND worker = @worker AND state = 'running'",
+        Execute(connection, null, $"UPDATE ns_jobs SET state = 'queued', worker = NULL, lease_until = {NowMs}, updated = {NowMs} WHERE id = @id AND worker = @worker AND state = 'running'",
             ("id", id), ("worker", worker));
     }
 
-    public void Finish(string id, JobState state, string? error, IReadOnlyDictionary<string, byte[]> blobs)
+    public bool Finish(string id, string? worker, JobState state, string? error, IReadOnlyDictionary<string, byte[]> blobs)
     {
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
-        Execute(connection, transaction, $"UPDATE ns_jobs SET state = @state, error = @error, lease_until = 0, updated = {NowMs} WHERE id = @id",
-            ("id", id), ("state", state.Name()), ("error", error));
+        // The job's row first: it is locked until the commit, so a Delete either went before (no row: nothing is written)
+        // or waits for this and then removes the blobs too (Delete takes the row first as well).
+        var ours = Execute(connection, transaction, $"""
+            UPDATE ns_jobs SET state = @state, error = @error, lease_until = 0, updated = {NowMs}
+            WHERE id = @id AND state IN ('queued', 'running') AND (CAST(@worker AS TEXT) IS NULL OR (worker = @worker AND state = 'running'))
+            """, ("id", id), ("worker", worker), ("state", state.Name()), ("error", error));
+        if (ours != 1) return false;
         foreach (var (name, data) in blobs) PutBlob(connection, transaction, id, name, data);
         Execute(connection, transaction, "DELETE FROM ns_blobs WHERE job_id = @id AND name = @name", ("id", id), ("name", Blobs.Checkpoint));
         transaction.Commit();
+        return true;
     }
 
     public JobState? RequestCancel(string id)
@@ -177,8 +253,10 @@ public abstract class SqlJobStore : IJobStore
     {
         using var connection = Open();
         using var transaction = connection.BeginTransaction();
-        Execute(connection, transaction, "DELETE FROM ns_blobs WHERE job_id = @id", ("id", id));
+        // The row first, as Finish does: a Finish under way holds it, and this waits; the blobs are removed after, by a
+        // statement that then sees what that Finish stored (each statement reads what was committed before it began).
         var removed = Execute(connection, transaction, "DELETE FROM ns_jobs WHERE id = @id", ("id", id));
+        Execute(connection, transaction, "DELETE FROM ns_blobs WHERE job_id = @id", ("id", id));
         transaction.Commit();
         return removed == 1;
     }
@@ -189,8 +267,11 @@ public abstract class SqlJobStore : IJobStore
         return Scalar(connection, null, "SELECT data FROM ns_blobs WHERE job_id = @id AND name = @name", ("id", id), ("name", name)) as byte[];
     }
 
-    private const string Columns =
-        "id, owner, address, request, input_names, created, updated, state, progress, preview_version, checkpoint_step, error, cancel_requested, worker, lease_until, attempts";
+    private string Columns =>
+        "id, owner, address, request, input_names, created, updated, state, progress, preview_version, checkpoint_step, error, cancel_requested, worker, lease_until, attempts, " +
+        $"CASE WHEN state = 'running' AND lease_until < {NowMs} THEN 1 ELSE 0 END";
+
+    private static long Ms(TimeSpan span) => (long)span.TotalMilliseconds;
 
     private static List<JobRecord> Query(DbConnection connection, string sql, params (string, object?)[] parameters)
     {
@@ -217,6 +298,7 @@ public abstract class SqlJobStore : IJobStore
                 Worker = reader.IsDBNull(13) ? null : reader.GetString(13),
                 LeaseUntil = DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(14)),
                 Attempts = (int)reader.GetInt64(15),
+                LeaseLapsed = reader.GetInt64(16) != 0,
             });
         }
         return jobs;
@@ -234,7 +316,7 @@ public abstract class SqlJobStore : IJobStore
         return command.ExecuteNonQuery();
     }
 
-    private static object? Scalar(DbConnection connection, DbTransaction? transaction, string sql, params (string, object?)[] parameters)
+    protected static object? Scalar(DbConnection connection, DbTransaction? transaction, string sql, params (string, object?)[] parameters)
     {
         using var command = Command(connection, transaction, sql, parameters);
         return command.ExecuteScalar();

@@ -10,6 +10,8 @@ const clientKey = (() => {
     key = Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
     localStorage.setItem("neural-style-client", key);
   }
+  // The same key as a cookie: images (<img>, downloads) send no headers, and a job's images are its owner's only.
+  document.cookie = `ns-client=${key}; path=/; max-age=315360000; samesite=strict`;
   return key;
 })();
 const headers = { "X-Client-Key": clientKey };
@@ -18,7 +20,15 @@ const state = { photoExample: null, paintingExamples: new Set(), fromJob: null, 
 const finished = (job) => ["done", "failed", "cancelled"].includes(job.state);
 
 async function api(path, options = {}) {
-  const response = await fetch(path, { ...options, headers: { ...headers, ...(options.headers || {}) } });
+  let response;
+  try {
+    response = await fetch(path, { ...options, headers: { ...headers, ...(options.headers || {}) } });
+  } catch (failure) {
+    // The browser's own words ("Failed to fetch", "NetworkError when attempting…") mean the server could not be reached.
+    const error = new Error("cannot reach the server: is it running, is the network up?");
+    error.status = 0;
+    throw error;
+  }
   let body = null;
   if ((response.headers.get("content-type") || "").includes("json")) body = await response.json();
   if (!response.ok) {
@@ -245,9 +255,11 @@ function show(job) {
     $("preview").src = image;
   }
   $("preview").dataset.version = String(job.previewVersion);
-  $("download").hidden = !job.links.result;
+  const download = job.links.result || job.links.partial;
+  $("download").hidden = !download;
+  $("download").textContent = job.links.result ? "Download PNG" : "Download the image so far";
   $("plot-link").hidden = !job.links.plot;
-  if (job.links.result) $("download").href = job.links.result;
+  if (download) $("download").href = download;
   if (job.links.plot) $("plot-link").href = job.links.plot;
   $("cancel").hidden = finished(job);
   showError("job-error", job.error || "");
@@ -407,4 +419,4 @@ function again(job) {
   $("compose").scrollIntoView({ behavior: "smooth" });
 }
 
-setUp().catch((error) => showError("form-error", `cannot reach the server: ${error.message}`));
+setUp().catch((error) => showError("form-error", error.status === 0 ? error.message : `the server did not answer as expected: ${error.message}`));

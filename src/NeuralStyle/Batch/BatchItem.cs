@@ -3,7 +3,8 @@ namespace NeuralStyle.Batch;
 /// <summary>One picture of a batch: a photo, a painting and where the result goes.</summary>
 public sealed record BatchItem(string Photo, string Painting, string Output)
 {
-    public string Describe() => $"{Path.GetFileName(Photo)} × {Path.GetFileName(Painting)}";
+    /// <summary>"photo.jpg × painting.jpg", terminal-safe (file names may hold escape sequences).</summary>
+    public string Describe() => UserMessage.OneLine($"{Path.GetFileName(Photo)} × {Path.GetFileName(Painting)}");
 }
 
 /// <summary>What became of an item.</summary>

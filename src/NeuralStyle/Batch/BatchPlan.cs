@@ -1,4 +1,5 @@
 using System.Text;
+using NeuralStyle.Imaging;
 
 namespace NeuralStyle.Batch;
 
@@ -12,40 +13,65 @@ public static class BatchPlan
     /// <summary>Extensions of the images taken from a folder (a file named explicitly is taken whatever its name).</summary>
     public static readonly IReadOnlyList<string> ImageExtensions = [".jpg", ".jpeg", ".png", ".webp", ".bmp", ".gif"];
 
-    public static IReadOnlyList<BatchItem> Cross(IReadOnlyList<string> photos, IReadOnlyList<string> paintings, string outputFolder, string extension = ".png")
+    /// <param name="output">The output folder: its own files (earlier results, index, sheet) are not taken from a folder of photos or paintings.</param>
+    public static IReadOnlyList<BatchItem> Cross(IReadOnlyList<string> photos, IReadOnlyList<string> paintings, BatchFolder output, string extension = ".png")
     {
-        var photoFiles = Expand(photos, "photo");
-        var paintingFiles = Expand(paintings, "painting");
-        return Named(photoFiles.SelectMany(p => paintingFiles.Select(s => (p, s))).ToList(), outputFolder, extension);
+        var photoFiles = Expand(photos, "photo", output);
+        var paintingFiles = Expand(paintings, "painting", output);
+        return Named(photoFiles.SelectMany(p => paintingFiles.Select(s => (p, s))).ToList(), output.Path, extension);
     }
 
     /// <summary>Pairs from a CSV file: one "photo,painting" per line (paths relative to the CSV's folder; a header
     /// line naming photo and painting, blank lines and lines starting with # are left out).</summary>
-    public static IReadOnlyList<BatchItem> FromCsv(string csv, string outputFolder, string extension = ".png")
+    public static IReadOnlyList<BatchItem> FromCsv(string csv, BatchFolder output, string extension = ".png")
     {
-        if (!File.Exists(csv)) throw new NeuralStyleException($"--pairs file '{csv}' does not exist");
+        // A FIFO would block open(2) for good and /dev/zero never ends: only a regular file of bounded size is read.
+        var what = $"--pairs file '{csv}'";
+        InputFile.Require(csv, what);
+        if (new FileInfo(csv).Length > MaxCsvBytes)
+            throw new NeuralStyleException($"{what} is {new FileInfo(csv).Length >> 20} MiB; a pairs file may be at most {MaxCsvBytes >> 20} MiB");
         var folder = Path.GetDirectoryName(Path.GetFullPath(csv))!;
         var pairs = new List<(string, string)>();
         var number = 0;
-        foreach (var raw in File.ReadLines(csv, Encoding.UTF8))
+        using var reader = new StreamReader(csv, Encoding.UTF8);
+        while (ReadLine(reader, what, number + 1) is { } raw)
         {
             number++;
             var line = raw.Trim();
             if (line.Length == 0 || line.StartsWith('#')) continue;
             var fields = line.Split(',', StringSplitOptions.TrimEntries);
             if (fields.Length != 2 || fields.Any(f => f.Length == 0))
-                throw new NeuralStyleException($"--pairs {csv}, line {number}: expected 'photo,painting', found '{line}'");
+                throw new NeuralStyleException($"--pairs {csv}, line {number}: expected 'photo,painting', found '{UserMessage.Excerpt(line)}'");
             if (number == 1 && fields[0].Equals("photo", StringComparison.OrdinalIgnoreCase)) continue;
             pairs.Add((Path.Combine(folder, Unquote(fields[0])), Path.Combine(folder, Unquote(fields[1]))));
         }
         if (pairs.Count == 0) throw new NeuralStyleException($"--pairs {csv} has no pairs");
-        return Named(pairs, outputFolder, extension);
+        return Named(pairs, output.Path, extension);
+    }
+
+    /// <summary>Far above a million pairs of ordinary paths; a file larger than this is not a list of pairs.</summary>
+    private const long MaxCsvBytes = 256L << 20;
+
+    /// <summary>Two paths of PATH_MAX, a comma and quotes fit; a longer line is refused before it is held whole.</summary>
+    private const int MaxLineChars = 2 * PosixFile.MaxPathBytes + 16;
+
+    private static string? ReadLine(StreamReader reader, string what, int number)
+    {
+        var line = new StringBuilder();
+        while (reader.Read() is var c and >= 0)
+        {
+            if (c == '\n') return line.ToString();
+            if (line.Length == MaxLineChars)
+                throw new NeuralStyleException($"{what}, line {number}: longer than {MaxLineChars} characters; expected 'photo,painting'");
+            line.Append((char)c);
+        }
+        return line.Length > 0 ? line.ToString() : null;
     }
 
     private static string Unquote(string field) => field.Length >= 2 && field[0] == '"' && field[^1] == '"' ? field[1..^1] : field;
 
     /// <summary>Files as given; folders replaced by their images (sorted by name, not recursing).</summary>
-    private static List<string> Expand(IReadOnlyList<string> paths, string role)
+    private static List<string> Expand(IReadOnlyList<string> paths, string role, BatchFolder output)
     {
         var files = new List<string>();
         foreach (var path in paths)
@@ -53,7 +79,7 @@ public static class BatchPlan
             if (Directory.Exists(path))
             {
                 var images = Directory.EnumerateFiles(path)
-                    .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                    .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()) && !output.IsOwnFile(f))
                     .Order(StringComparer.Ordinal).ToList();
                 if (images.Count == 0) throw new NeuralStyleException($"the {role} folder '{path}' has no images ({string.Join(", ", ImageExtensions)})");
                 files.AddRange(images);

@@ -10,14 +10,12 @@ namespace NeuralStyle.Batch;
 /// what failed and why) and <c>contact_sheet.png</c> (photos down, paintings across).</summary>
 public static class BatchReport
 {
-    public const string IndexName = "index.html";
-    public const string SheetName = "contact_sheet.png";
-
-    public static void Write(string outputFolder, IReadOnlyList<BatchItem> items, IReadOnlyList<BatchOutcome> outcomes)
+    /// <summary>Writes both into <paramref name="folder"/> (whose <see cref="BatchFolder.Prepare"/> checked them).</summary>
+    public static void Write(BatchFolder folder, IReadOnlyList<BatchItem> items, IReadOnlyList<BatchOutcome> outcomes)
     {
         var state = outcomes.ToDictionary(o => o.Item, o => o);
-        WriteIndex(Path.Combine(outputFolder, IndexName), items, state);
-        WriteSheet(Path.Combine(outputFolder, SheetName), items);
+        folder.Write(folder.IndexPath, path => WriteIndex(path, items, state));
+        if (items.Any(i => File.Exists(i.Output))) folder.Write(folder.SheetPath, path => WriteSheet(path, items));
     }
 
     private static void WriteIndex(string path, IReadOnlyList<BatchItem> items, Dictionary<BatchItem, BatchOutcome> state)
@@ -44,7 +42,6 @@ public static class BatchReport
     {
         var photos = items.Select(i => i.Photo).Distinct().ToList();
         var paintings = items.Select(i => i.Painting).Distinct().ToList();
-        if (!items.Any(i => File.Exists(i.Output))) return;
         using var scope = torch.NewDisposeScope();
         const int cell = 160;
         var rows = new List<IReadOnlyList<(string, torch.Tensor)>>();

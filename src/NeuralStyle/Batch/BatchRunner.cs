@@ -7,9 +7,9 @@ namespace NeuralStyle.Batch;
 
 /// <summary>
 /// Runs a batch on this machine, one picture after another with one loss network loaded once: an output that
-/// exists is skipped (so an interrupted batch resumes), a failure is recorded and the rest go on.
+/// its folder already holds (<see cref="BatchFolder.IsMade"/>) is skipped (so an interrupted batch resumes), a failure is recorded and the rest go on.
 /// </summary>
-public sealed class BatchRunner(StyleTransferSettings settings)
+public sealed class BatchRunner(StyleTransferSettings settings, BatchFolder folder)
 {
     /// <summary>Called with an item's index before it is made, at each of its steps, and when it is done, skipped or failed.</summary>
     public Action<int, BatchItem>? ItemStarted { get; init; }
@@ -26,7 +26,7 @@ public sealed class BatchRunner(StyleTransferSettings settings)
             {
                 var item = items[i];
                 BatchOutcome outcome;
-                if (File.Exists(item.Output)) outcome = new BatchOutcome(item, BatchItemState.Skipped);
+                if (folder.IsMade(item)) outcome = new BatchOutcome(item, BatchItemState.Skipped);
                 else
                 {
                     ItemStarted?.Invoke(i, item);
@@ -54,7 +54,7 @@ public sealed class BatchRunner(StyleTransferSettings settings)
             using var result = StyleTransferSession.Stylize(settings, StyleTransferInputs.FromFiles(item.Photo, [item.Painting], settings),
                 progress, cancellation, network);
             if (result.Cancelled) return null;
-            ImageSaver.Save(result.Image, item.Output);
+            folder.Write(item.Output, path => ImageSaver.Save(result.Image, path));
             return new BatchOutcome(item, BatchItemState.Done, Seconds: clock.Elapsed.TotalSeconds);
         }
         catch (NeuralStyleException e)

@@ -55,7 +55,16 @@ public static partial class AtomicFile
     public static void Write(string path, Action<Stream> write)
     {
         using var pending = Begin(path);
-        write(pending.Stream);
+        try
+        {
+            write(pending.Stream);
+        }
+        catch (IOException ex)
+        {
+            // A write that fails (full disk, quota, I/O error) names the file the user asked for, not our temporary;
+            // leaving the using removes the temporary.
+            throw pending.Failed(ex);
+        }
         pending.Commit();
     }
 
@@ -147,9 +156,18 @@ public static partial class AtomicFile
         NeuralStyleException => ex,
         _ when Directory.Exists(full) => new NeuralStyleException($"Cannot save '{path}': a folder with that name exists.", ex),
         UnauthorizedAccessException => new NeuralStyleException($"Cannot save '{path}': permission denied in '{folder}'.", ex),
+        IOException when IsDiskFull(ex) => new NeuralStyleException(
+            $"Cannot save '{path}': no space left on the device of '{folder}'{(File.Exists(full) ? "; the earlier file is kept" : "")}.", ex),
         IOException => new NeuralStyleException($"Cannot save '{path}': {UserMessage.OneLine(ex.Message)}", ex),
         _ => ex,
     };
+
+    // ENOSPC (28) and EDQUOT (122): .NET on Linux gives an IOException the raw errno as its HResult, and says
+    // "No space left on device" / "Disk quota exceeded" (the message is the fallback).
+    private static bool IsDiskFull(Exception ex) =>
+        ex.HResult is 28 or 122 || ex.Message.Contains("No space left on device", StringComparison.OrdinalIgnoreCase)
+        || ex.Message.Contains("Disk quota exceeded", StringComparison.OrdinalIgnoreCase);
+
 
     internal static void Forget(string temp)
     {
@@ -221,6 +239,9 @@ public sealed class PendingFile : IDisposable
             throw AtomicFile.Translate(ex, Path, _full, System.IO.Path.GetDirectoryName(_full)!);
         }
     }
+
+    /// <summary>The one-line error for a write to <see cref="Stream"/> that failed (the caller then disposes this).</summary>
+    public Exception Failed(Exception ex) => AtomicFile.Translate(ex, Path, _full, System.IO.Path.GetDirectoryName(_full)!);
 
     /// <summary>Without <see cref="Commit"/>: removes the temporary, leaving the target as it was.</summary>
     public void Dispose()

@@ -19,22 +19,29 @@ public static class ImageSaver
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var format = OutputFormat.ForPath(path);
-        using var bitmap = PixelConversion.ToBitmap(image);
-        using var pixmap = bitmap.PeekPixels();
-        AtomicFile.Write(path, stream =>
+        byte[] bytes;
+        try
         {
-            if (!format.Encode(pixmap, stream))
-                throw new NeuralStyleException($"Cannot save '{path}': SkiaSharp failed to encode a {bitmap.Width}×{bitmap.Height} {format.Name}.");
-        });
+            bytes = Encode(image, format);
+        }
+        catch (NeuralStyleException e)
+        {
+            throw new NeuralStyleException($"Cannot save '{path}': {e.Message}", e);
+        }
+        // Encoded in memory first, then written by us: Skia's native encoder calls back into .NET to write, and an
+        // IOException thrown there (a full disk, a quota, an I/O error) cannot unwind through native code: it ended
+        // the process. Written here, it is one line, and the temporary is removed.
+        AtomicFile.Write(path, stream => stream.Write(bytes));
     }
 
     /// <summary>
     /// <paramref name="image"/> encoded in memory as <paramref name="format"/> (PNG lossless, JPEG and WebP at
     /// quality 95): the same bytes <see cref="Save"/> writes to a file of that format.
     /// </summary>
-    public static byte[] Encode(Tensor image, ImageFormat format = ImageFormat.Png)
+    public static byte[] Encode(Tensor image, ImageFormat format = ImageFormat.Png) => Encode(image, OutputFormat.For(format));
+
+    private static byte[] Encode(Tensor image, OutputFormat encoder)
     {
-        var encoder = OutputFormat.For(format);
         using var bitmap = PixelConversion.ToBitmap(image);
         using var pixmap = bitmap.PeekPixels();
         using var stream = new MemoryStream();

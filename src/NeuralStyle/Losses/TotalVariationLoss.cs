@@ -16,8 +16,10 @@ public static class TotalVariationLoss
         using var scope = torch.NewDisposeScope();
         var height = image.shape[^2];
         var width = image.shape[^1];
-        var vertical = (image.narrow(-2, 1, height - 1) - image.narrow(-2, 0, height - 1)).square().mean();
-        var horizontal = (image.narrow(-1, 1, width - 1) - image.narrow(-1, 0, width - 1)).square().mean();
+        // A side of one pixel has no neighbours along it: its term is 0 (the mean of no differences would be NaN, and a
+        // strip-shaped photo's coarsest scale is one pixel high).
+        var vertical = height > 1 ? (image.narrow(-2, 1, height - 1) - image.narrow(-2, 0, height - 1)).square().mean() : image.new_zeros([]);
+        var horizontal = width > 1 ? (image.narrow(-1, 1, width - 1) - image.narrow(-1, 0, width - 1)).square().mean() : image.new_zeros([]);
         return (vertical + horizontal).MoveToOuterDisposeScope();
     }
 }

@@ -10,16 +10,35 @@ public sealed partial class OnnxExecutor
     /// shape. A node that cannot run (unsupported op, input too small for its kernel) is reported
     /// with the reason, and so is everything downstream of it, instead of failing the whole listing.
     /// </summary>
-    public IReadOnlyList<OnnxTensorInfo> Probe(long height, long width)
+    /// <param name="maxMemoryBytes">The values held at once may not pass this (null: no bound); each value is freed
+    /// once the last node that reads it has run, so a long chain holds a few values, not all of them.</param>
+    public IReadOnlyList<OnnxTensorInfo> Probe(long height, long width, long? maxMemoryBytes = null)
     {
         using var noGrad = torch.no_grad();
         using var scope = NewDisposeScope();
         var input = torch.zeros(1, InputChannels, height, width);
         var values = new Dictionary<string, Tensor>();
+        var lastUse = new Dictionary<string, int>();
+        for (var k = 0; k < _nodes.Count; k++)
+            foreach (var name in _nodes[k].Input)
+                lastUse[name] = k;
+        // An op may return one of its inputs as it is (Identity): a tensor object is freed only when no name holds it.
+        var holders = new Dictionary<Tensor, int>(ReferenceEqualityComparer.Instance);
+        long held = 0;
+        void Release(string name)
+        {
+            if (!values.Remove(name, out var t)) return;
+            if (--holders[t] > 0) return;
+            holders.Remove(t);
+            held -= t.numel() * t.ElementSize;
+            t.Dispose();
+        }
+        var index = -1;
         var failed = new Dictionary<string, string>(); // tensor → why it has no value
         var report = new List<OnnxTensorInfo>();
         foreach (var node in _nodes)
         {
+            index++;
             var outputs = node.Output.Where(o => o.Length > 0).ToList();
             var blocked = node.Input.FirstOrDefault(failed.ContainsKey);
             string? problem = blocked is not null ? $"needs '{blocked}', which has no value" : null;
@@ -42,7 +61,18 @@ public sealed partial class OnnxExecutor
                 if (result is not null && i == 0)
                 {
                     values[outputs[0]] = result;
+                    if (holders.TryGetValue(result, out var n)) holders[result] = n + 1;
+                    else
+                    {
+                        holders[result] = 1;
+                        held += result.numel() * result.ElementSize;
+                    }
                     report.Add(new OnnxTensorInfo(outputs[0], node.OpType, node.Name, result.shape, null));
+                    if (maxMemoryBytes is { } budget && held > budget)
+                        throw new NeuralStyleException(
+                            $"{Source}: at {height}×{width} its values need more than {budget >> 20} MiB by {OnnxNodeContext.Describe(node)} " +
+                            $"({held >> 20} MiB held); use a smaller --size or raise --max-memory");
+                    if (lastUse.GetValueOrDefault(outputs[0], -1) <= index) Release(outputs[0]); // nothing reads it
                 }
                 else
                 {
@@ -51,6 +81,8 @@ public sealed partial class OnnxExecutor
                     report.Add(new OnnxTensorInfo(outputs[i], node.OpType, node.Name, null, why));
                 }
             }
+            foreach (var name in node.Input)
+                if (lastUse.GetValueOrDefault(name, -1) == index) Release(name);
         }
         return report;
     }

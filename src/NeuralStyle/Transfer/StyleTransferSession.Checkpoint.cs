@@ -255,18 +255,37 @@ public sealed partial class StyleTransferSession
         try
         {
             var length = reader.ReadInt64();
+            if (length < 0 || length > stream.Length) throw new InvalidDataException($"a header of {length} bytes");
             var header = JsonSerializer.Deserialize<CheckpointHeader>(reader.ReadBytes(checked((int)length)), Json)
                 ?? throw new NeuralStyleException(Bad("has an empty header"));
+            // The checksum only says the file is as written, not that a writer meant well: every field is checked
+            // before use, so a hand-made file is one line, never an internal error deep in a rebuild.
+            CheckHeader(header, Bad);
             if (!withTensors) return (header, tensors);
             var count = reader.ReadInt32();
+            if (count is < 0 or > MaxTensors) throw new InvalidDataException($"{count} tensors");
             for (var i = 0; i < count; i++)
             {
                 var name = reader.ReadString();
                 var dtype = reader.ReadByte() switch { 0 => ScalarType.Float32, 1 => ScalarType.Byte, var b => throw new InvalidDataException($"dtype {b}") };
-                var shape = new long[reader.ReadInt32()];
+                var rank = reader.ReadInt32();
+                if (rank is < 0 or > 8) throw new InvalidDataException($"tensor '{name}' has {rank} dimensions");
+                var shape = new long[rank];
                 for (var d = 0; d < shape.Length; d++) shape[d] = reader.ReadInt64();
-                var tensor = torch.empty(shape, dtype).DetachFromDisposeScope();
-                tensors[name] = tensor;
+                // Dimensions must be ≥ 0 and the values must be in the file: checked before libtorch allocates anything
+                // (it fails on a negative size with a C++ backtrace, and would allocate a claimed terabyte).
+                var left = stream.Length - 32 - stream.Position;
+                var values = 1L;
+                foreach (var d in shape)
+                {
+                    if (d < 0) throw new InvalidDataException($"tensor '{name}' has a negative dimension ({string.Join("×", shape)})");
+                    values = d == 0 ? 0 : values > left / d ? left + 1 : values * d;
+                }
+                if (values * (dtype == ScalarType.Float32 ? 4 : 1) > left)
+                    throw new InvalidDataException($"tensor '{name}' ({string.Join("×", shape)}) is larger than the file");
+                if (!tensors.TryAdd(name, torch.empty(shape, dtype).DetachFromDisposeScope()))
+                    throw new InvalidDataException($"tensor '{name}' appears twice");
+                var tensor = tensors[name];
                 var bytes = reader.ReadBytes(checked((int)(tensor.numel() * tensor.ElementSize)));
                 tensor.bytes = bytes;
             }
@@ -277,6 +296,57 @@ public sealed partial class StyleTransferSession
             foreach (var t in tensors.Values) t.Dispose();
             throw new NeuralStyleException(Bad($"is corrupt ({UserMessage.OneLine(e.Message)})"));
         }
+    }
+
+    /// <summary>Far more than any session writes (image, average, generator, an optimiser's vectors and pairs' names are
+    /// one tensor each: L-BFGS with the longest history, 1000 pairs, writes about 2000).</summary>
+    private const int MaxTensors = 4096;
+
+    /// <summary>The header's fields, each as a session writes them: settings a run can use, and the inputs in the order
+    /// and with the roles <see cref="StyleTransferInputs.All"/> gives (a content image, at least one painting, masks in
+    /// pairs, then an optional start image and content mask), each with a SHA-256.</summary>
+    private static void CheckHeader(CheckpointHeader header, Func<string, string> bad)
+    {
+        if (header.Settings is null) throw new NeuralStyleException(bad("has no settings"));
+        try
+        {
+            header.Settings.Validate();
+        }
+        catch (NeuralStyleException e)
+        {
+            throw new NeuralStyleException(bad($"holds settings no run can use ({UserMessage.Clause(e.Message)})"));
+        }
+        catch (Exception e) when (e is NullReferenceException or ArgumentException)
+        {
+            throw new NeuralStyleException(bad("holds incomplete settings"));
+        }
+        var inputs = header.Inputs ?? [];
+        if (inputs.Any(i => i is null || string.IsNullOrEmpty(i.Role) || i.Name is null || i.Sha256 is not { Length: 64 } h || !h.All(char.IsAsciiHexDigit)))
+            throw new NeuralStyleException(bad("has an input without its role, name or SHA-256"));
+        var roles = inputs.Select(i => i.Role).ToList();
+        var at = 0;
+        bool Next(string role) => at < roles.Count && roles[at] == role && ++at > 0;
+        var styles = 0;
+        var masks = 0;
+        var valid = Next("content image");
+        while (valid && Next($"style image {styles + 1}")) styles++;
+        while (valid && Next($"mask {masks + 1}"))
+            if (Next($"mask style image {++masks}")) continue;
+            else valid = false;
+        if (valid)
+        {
+            Next("init image");
+            Next("content mask");
+        }
+        if (!valid || styles == 0 || at != roles.Count)
+            throw new NeuralStyleException(bad(roles.Count == 0
+                ? "names no inputs"
+                : $"names inputs no run has ({UserMessage.Excerpt(string.Join(", ", roles))}); a run has a content image, then style image 1, 2…"));
+        if (header.StyleBlend is { } blend && (blend.Count != styles || blend.Any(w => !double.IsFinite(w) || w < 0)))
+            throw new NeuralStyleException(bad($"has a style blend of {blend.Count} weights for {styles} style images"));
+        if (header.StepsCompleted < 0 || header.OptimizerStep < 0 || header.Rhos is null || header.History is null || header.History.Any(h => h is null)
+            || header.FrontEnd is null || !double.IsFinite(header.Seconds))
+            throw new NeuralStyleException(bad("has a progress record no run writes (negative steps or missing fields)"));
     }
 
     /// <summary>A checkpoint read into memory (the session being built copies what it needs).</summary>

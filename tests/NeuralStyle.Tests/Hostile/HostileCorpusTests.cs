@@ -18,6 +18,10 @@ public sealed record HostileCase(string Name, string[] Args, int Exit = 1, strin
     public Dictionary<string, string>? Environment { get; init; }
     public Func<Process, Workspace, Task>? WhileRunning { get; init; }
     public int Seconds { get; init; } = 60;
+    /// <summary>The longest stderr line allowed (a message quotes untrusted text only as an excerpt).</summary>
+    public int LongestLine { get; init; } = int.MaxValue;
+    /// <summary>Undoes what <see cref="Setup"/> did outside the folder's files (a mount), run even when the case fails.</summary>
+    public Action<Workspace>? Teardown { get; init; }
     /// <summary>Extra checks on the workspace after the run.</summary>
     public Action<Workspace>? Then { get; init; }
 
@@ -82,6 +86,10 @@ public sealed class HostileCorpusTests
         yield return new("content header claims 50000×50000", Stylize(content: "claims.png"), Expect: "above the limit") { Setup = w => File.WriteAllBytes(w["claims.png"], Imaging.TestPictures.PngClaimingSize(50000, 50000)) };
         yield return new("content header claims 0×0", Stylize(content: "zero.png"), Expect: "zero.png") { Setup = w => File.WriteAllBytes(w["zero.png"], Imaging.TestPictures.PngClaimingSize(0, 0)) };
         yield return new("style 10000×10000 PNG of 15 KB works at 32 px", Stylize(style: "huge.png"), Exit: 0) { Setup = w => File.WriteAllBytes(w["huge.png"], HostileFiles.HugeBlankPng(10000, 10000)), Outputs = ["out.png"], Process = true, Seconds = 120 };
+        yield return new("content 100000×1000 PNG (one pixel high at the coarse scales) works", Stylize(content: "tall.png", extra: ["--size", "64", "--iterations", "3"]), Exit: 0)
+        {
+            Setup = w => File.WriteAllBytes(w["tall.png"], HostileFiles.HugeBlankPng(100_000, 1000)), Outputs = ["out.png"], Process = true, Seconds = 180,
+        };
         yield return new("same painting twice works", Stylize(extra: []) .Append("{w}/s.jpg").ToArray(), Exit: 0) { Outputs = ["out.png"] };
         yield return new("mask missing", X("--mask-pairs", "{w}/nomask.png:{w}/s.jpg"), Expect: "does not exist");
         yield return new("mask pair without colon", X("--mask-pairs", "{w}/c.png"), Expect: "--mask-pairs");
@@ -283,6 +291,46 @@ public sealed class HostileCorpusTests
                 Assert.Empty(Directory.GetFiles(w.Path, ".neural-style-*"));
             },
         };
+
+        // ---- a full disk (issue 20): a 64 KiB tmpfs, filled up ----
+        yield return new("full disk: -o out.png", Stylize(output: "tiny/out.png"), Expect: "no space left on the device of")
+        {
+            Process = true, // a crash (as before: an IOException inside Skia's native write callback) must not take the test host
+            Setup = w => FullDisk.Mount(w["tiny"]), Teardown = w => FullDisk.Unmount(w["tiny"]),
+        };
+        yield return new("full disk: -o out.jpg", Stylize(output: "tiny/out.jpg"), Expect: "no space left on the device of")
+        {
+            Process = true, // a crash (as before: an IOException inside Skia's native write callback) must not take the test host
+            Setup = w => FullDisk.Mount(w["tiny"]), Teardown = w => FullDisk.Unmount(w["tiny"]),
+        };
+        yield return new("full disk: -o over an existing file keeps it", Stylize(output: "tiny/old.png"), Expect: "no space left on the device of '{w}/tiny'; the earlier file is kept")
+        {
+            Process = true, // a crash (as before: an IOException inside Skia's native write callback) must not take the test host
+            Setup = w => FullDisk.Mount(w["tiny"], keep: ("old.png", File.ReadAllBytes(w["c.png"]))), Teardown = w => FullDisk.Unmount(w["tiny"]),
+        };
+        yield return new("full disk: --log-json", X("--log-json", "{w}/tiny/log.jsonl", "--iterations", "3"), Expect: "no space left on the device of")
+        {
+            Process = true, // a crash (as before: an IOException inside Skia's native write callback) must not take the test host
+            Setup = w => FullDisk.Mount(w["tiny"]), Teardown = w => FullDisk.Unmount(w["tiny"]),
+        };
+
+        // ---- models inspect (issue 20): values freed after their last use, and held within --max-memory ----
+        yield return new("models inspect a 3000-node chain holds a few values, not 3000", ["models", "inspect", "{w}/m.onnx", "--size", "224", "--all", "--max-memory", "64MiB"], Exit: 0)
+        {
+            Setup = w => File.WriteAllBytes(w["m.onnx"], HostileFiles.ReluChain(3000)),
+        };
+        yield return new("models inspect ResNet18 at --size 2048 within --max-memory 64MiB", ["models", "inspect", global::NeuralStyle.Onnx.ResNet18Network.BundledPath, "--size", "2048", "--max-memory", "64MiB"],
+            Expect: "need more than 64 MiB") { Process = true };
+        yield return new("models inspect --max-memory nonsense", ["models", "inspect", "{w}/m.onnx", "--max-memory", "lots"], Expect: "is not a size")
+        {
+            Setup = w => File.WriteAllBytes(w["m.onnx"], HostileFiles.TinyOnnx()),
+        };
+
+        // ---- the other commands (issue 20) ----
+        foreach (var c in BatchCases.All()) yield return c;
+        foreach (var c in ServiceCases.All()) yield return c;
+        foreach (var c in ResumeCases.All()) yield return c;
+        foreach (var c in VideoCases.All()) yield return c;
     }
 
     private static void Truncate(Workspace w, string from, string to, double fraction)
@@ -320,18 +368,26 @@ public sealed class HostileCorpusTests
     {
         var c = ByName[name];
         using var w = new Workspace();
-        c.Setup?.Invoke(w);
-        var before = w.Snapshot();
-        var args = Resolve(c.Args, w);
-        var limit = TimeSpan.FromSeconds(c.Seconds);
-        var run = c.Process || c.Environment is not null || c.WhileRunning is not null
-            ? await HostileCli.AsProcess(args, c.Environment, c.WhileRunning is null ? null : p => c.WhileRunning(p, w), limit)
-            : HostileCli.InProcess(args);
-        var after = w.Snapshot();
+        try
+        {
+            c.Setup?.Invoke(w);
+            var before = w.Snapshot();
+            var args = Resolve(c.Args, w);
+            var limit = TimeSpan.FromSeconds(c.Seconds);
+            var run = c.Process || c.Environment is not null || c.WhileRunning is not null
+                ? await HostileCli.AsProcess(args, c.Environment?.ToDictionary(e => e.Key, e => e.Value.Replace("{w}", w.Path)), c.WhileRunning is null ? null : p => c.WhileRunning(p, w), limit)
+                : HostileCli.InProcess(args);
+            var after = w.Snapshot();
 
-        HostileAssert.Clean(run, c.Exit, c.Expect is null ? null : c.Expect.Replace("{w}", w.Path), limit);
-        HostileAssert.Unchanged(before, after, c.Outputs, c.Removed);
-        c.Then?.Invoke(w);
+            HostileAssert.Clean(run, c.Exit, c.Expect is null ? null : c.Expect.Replace("{w}", w.Path), limit);
+            HostileAssert.Unchanged(before, after, c.Outputs, c.Removed);
+            Assert.All(run.StderrLines, line => Assert.True(line.Length <= c.LongestLine, $"a stderr line of {line.Length} characters"));
+            c.Then?.Invoke(w);
+        }
+        finally
+        {
+            c.Teardown?.Invoke(w);
+        }
     }
 }
 
@@ -345,6 +401,8 @@ public static class HostileAssert
         Assert.DoesNotContain("Exception", all);      // no exception type name
         Assert.DoesNotContain("internal error", all); // no bug caught by the last-resort handler
         Assert.True(run.Elapsed < limit, $"took {run.Elapsed.TotalSeconds:F1} s, the bound is {limit.TotalSeconds} s");
+        // Escape sequences from file names or file contents must not reach the terminal raw.
+        Assert.All(run.StderrLines, line => Assert.DoesNotContain(line, char.IsControl));
         var errors = run.StderrLines.Where(l => l.StartsWith("neural-style: error:")).ToList();
         Assert.True(exit == run.ExitCode, $"exit code {run.ExitCode}, expected {exit}; stderr: {string.Join(" | ", run.StderrLines)}");
         if (exit is 1 or 2)

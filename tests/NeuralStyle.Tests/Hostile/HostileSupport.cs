@@ -94,22 +94,23 @@ public static class HostileFiles
         if (Link(existing, created) != 0) throw new IOException($"link {existing} {created} failed");
     }
 
-    /// <summary>A valid PNG of width × height 1-bit grey pixels that is tiny on disk (zlib of zeros): 10000² is about 15 KB.</summary>
-    public static byte[] HugeBlankPng(int width, int height)
+    /// <summary>A valid PNG of width × height grey pixels (1 or 8 bits) that is tiny on disk (zlib of zeros): 10000² at 1 bit is
+    /// about 15 KB, 7000×5700 at 8 bits 38 KB.</summary>
+    public static byte[] HugeBlankPng(int width, int height, int bitDepth = 1)
     {
         using var output = new MemoryStream();
         output.Write([0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A]);
         var ihdr = new byte[13];
         BinaryPrimitives.WriteInt32BigEndian(ihdr, width);
         BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
-        ihdr[8] = 1; // bit depth
+        ihdr[8] = (byte)bitDepth;
         ihdr[9] = 0; // grey
         Chunk(output, "IHDR", ihdr);
         using (var raw = new MemoryStream())
         {
             using (var z = new ZLibStream(raw, CompressionLevel.SmallestSize, leaveOpen: true))
             {
-                var row = new byte[1 + (width + 7) / 8]; // filter byte 0, then all-black bits
+                var row = new byte[1 + ((long)width * bitDepth + 7) / 8]; // filter byte 0, then all-black pixels
                 for (var y = 0; y < height; y++) z.Write(row);
             }
             Chunk(output, "IDAT", raw.ToArray());
@@ -221,6 +222,42 @@ public static class HostileCli
     {
         text = text.ReplaceLineEndings("\n");
         return text.Length == 0 ? [] : text.TrimEnd('\n').Split('\n');
+    }
+}
+
+/// <summary>A full disk: a 64 KiB tmpfs mounted on a folder (as root; the case is skipped otherwise), filled up.</summary>
+internal static class FullDisk
+{
+    /// <param name="keep">A file written before the disk is filled (an earlier result that must survive).</param>
+    public static void Mount(string folder, (string Name, byte[] Bytes)? keep = null)
+    {
+        Directory.CreateDirectory(folder);
+        if (Environment.UserName != "root") throw new SkipException("mounting a small tmpfs needs root");
+        if (Run("mount", "-t", "tmpfs", "-o", "size=64k", "tmpfs", folder) != 0) throw new SkipException($"mount -t tmpfs on '{folder}' failed (no CAP_SYS_ADMIN here)");
+        if (keep is { } k) File.WriteAllBytes(Path.Combine(folder, k.Name), k.Bytes);
+        try
+        {
+            using var filler = new FileStream(Path.Combine(folder, "filler"), FileMode.CreateNew, FileAccess.Write, FileShare.None, 1);
+            var block = new byte[4096];
+            while (true) filler.Write(block);
+        }
+        catch (IOException)
+        {
+            // Full: what the case needs.
+        }
+    }
+
+    public static void Unmount(string folder)
+    {
+        if (Directory.Exists(folder)) Run("umount", folder);
+    }
+
+    private static int Run(string program, params string[] args)
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(program, args)
+            { RedirectStandardError = true, RedirectStandardOutput = true })!;
+        process.WaitForExit(10_000);
+        return process.HasExited ? process.ExitCode : -1;
     }
 }
 

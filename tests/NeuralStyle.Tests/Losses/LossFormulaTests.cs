@@ -65,6 +65,18 @@ public class LossFormulaTests
     }
 
     [Fact]
+    public void ASideOfOnePixelHasNoVariationAlongIt()
+    {
+        // One row [0,1,3]: no vertical neighbours (0, not the NaN of an empty mean); horizontal diffs 1,2 → mean 5/2.
+        using var row = torch.tensor(new float[] { 0, 1, 3 }).reshape(1, 1, 1, 3);
+        using var tv = TotalVariationLoss.Evaluate(row);
+        Assert.Equal(2.5, tv.item<float>(), 6);
+        using var pixel = torch.ones(1, 3, 1, 1);
+        using var none = TotalVariationLoss.Evaluate(pixel);
+        Assert.Equal(0, none.item<float>());
+    }
+
+    [Fact]
     public void GradientsFlowToTheImage()
     {
         using var image = torch.rand(1, 3, 8, 8, requires_grad: true);

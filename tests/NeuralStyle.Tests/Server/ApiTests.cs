@@ -153,7 +153,12 @@ public class ApiTests
         var reused = JsonSerializer.Deserialize<JobView>(await mine.Content.ReadAsStringAsync(), RunningServer.Json)!;
         Assert.Equal(["chelsea.png", "starry_night.jpg"], reused.Inputs);
         Assert.Equal(96, reused.Request.Size);
-        Assert.Equal(Example("chelsea.png"), await server.Client.GetByteArrayAsync(reused.Links.Inputs[0]));
+        using (var input = new HttpRequestMessage(HttpMethod.Get, reused.Links.Inputs[0]))
+        {
+            input.Headers.Add(ClientIdentity.Header, alice);
+            using var photo = await server.Client.SendAsync(input);
+            Assert.Equal(Example("chelsea.png"), await photo.Content.ReadAsByteArrayAsync());
+        }
         using var theirs = await Send(server, bob, again);
         Assert.Equal(HttpStatusCode.BadRequest, theirs.StatusCode);
         Assert.Contains("not in your gallery", await theirs.Content.ReadAsStringAsync());

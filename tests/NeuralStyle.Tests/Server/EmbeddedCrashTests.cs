@@ -17,7 +17,7 @@ public class EmbeddedCrashTests
         int checkpointAtCrash;
         await using (var first = WorkerProcess.StartServe(data.Path, "--checkpoint-steps", "5", "--threads", "1"))
         {
-            using var client = new HttpClient { BaseAddress = new Uri(await first.WaitServingAsync()) };
+            using var client = RunningServer.NewClient(await first.WaitServingAsync());
             using var form = new MultipartFormDataContent();
             foreach (var (name, value) in RunningServer.SmallJob(150)) form.Add(new StringContent(value), name);
             using var created = await client.PostAsync("/api/jobs", form);
@@ -29,7 +29,7 @@ public class EmbeddedCrashTests
         }
 
         await using var second = WorkerProcess.StartServe(data.Path, "--threads", "1");
-        using var again = new HttpClient { BaseAddress = new Uri(await second.WaitServingAsync()) };
+        using var again = RunningServer.NewClient(await second.WaitServingAsync());
         var done = await Poll(again, id, RunningServer.Finished, timeout: TimeSpan.FromMinutes(5));
         Assert.True(done.State == "done", $"{done.State}: {done.Error}\n{second.Output}");
         Assert.Equal(2, done.Attempts);

@@ -46,7 +46,7 @@ public class JobStoreTests
         Assert.Equal(JobState.Running, store.RequestCancel(job.Id)); // running: it is told at its next report
         Assert.Equal(ReportOutcome.Cancel, store.Report(job.Id, "w", JobProgress.None, null, TimeSpan.FromSeconds(30)));
         Assert.False(store.TryClaim(job.Id, "other", TimeSpan.FromSeconds(30))); // nobody starts a job being cancelled
-        store.Finish(job.Id, JobState.Cancelled, null, new Dictionary<string, byte[]>());
+        store.Finish(job.Id, "w", JobState.Cancelled, null, new Dictionary<string, byte[]>());
         Assert.Equal(0, store.CountActive("127.0.0.1"));
 
         var (_, queued) = (store, job with { Id = JobId.New() });
@@ -66,7 +66,7 @@ public class JobStoreTests
         store.Release(job.Id, "w");
         Assert.Equal((JobState.Queued, (string?)null), (store.Get(job.Id)!.State, store.Get(job.Id)!.Worker));
         Assert.Equal([1, 1], store.GetBlob(job.Id, Blobs.Checkpoint)); // kept for whoever resumes
-        store.Finish(job.Id, JobState.Done, null, new Dictionary<string, byte[]> { [Blobs.Result] = [42] });
+        store.Finish(job.Id, null, JobState.Done, null, new Dictionary<string, byte[]> { [Blobs.Result] = [42] });
         Assert.Null(store.GetBlob(job.Id, Blobs.Checkpoint));
         Assert.Equal([42], store.GetBlob(job.Id, Blobs.Result));
         Assert.Equal([job.Id], store.List("key:test", 10).Select(j => j.Id));

@@ -75,12 +75,19 @@ public sealed class PageBrowser : IAsyncDisposable
         }
     }
 
-    /// <summary>The value of a JavaScript expression, polled until it is truthy (or a <see cref="TimeoutException"/>).</summary>
-    public async Task WaitForAsync(string expression, TimeSpan? timeout = null) =>
-        await Page.WaitForFunctionAsync(expression, null, new PageWaitForFunctionOptions
+    /// <summary>The value of a JavaScript expression, polled until it is truthy (or a <see cref="TimeoutException"/>).
+    /// Polled from here rather than with Playwright's waitForFunction, which compiles the expression inside the page: the
+    /// page's Content-Security-Policy (no eval) rightly refuses that.</summary>
+    public async Task WaitForAsync(string expression, TimeSpan? timeout = null)
+    {
+        var limit = timeout ?? DefaultTimeout;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!await Page.EvaluateAsync<bool>($"!!({expression})"))
         {
-            Timeout = (float)(timeout ?? DefaultTimeout).TotalMilliseconds, PollingInterval = 100,
-        });
+            if (clock.Elapsed > limit) throw new TimeoutException($"waited {limit.TotalSeconds:0} s for: {expression}");
+            await Task.Delay(100);
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -111,10 +111,11 @@ public sealed class PageTests(ITestOutputHelper output)
 
         await page.ClickAsync("#cancel");
         await browser.WaitForAsync("document.getElementById('state').dataset.state === 'cancelled'", TimeSpan.FromSeconds(15));
-        var stopped = await server.GetAsync(id);
+        using var owner = await OwnerOfThePageAsync(server, page);
+        var stopped = await JobAsync(owner, id);
         var pageStep = int.Parse((await page.GetAttributeAsync("#step", "data-step"))!);
         await Task.Delay(TimeSpan.FromSeconds(2.5));
-        var later = await server.GetAsync(id);
+        var later = await JobAsync(owner, id);
         output.WriteLine($"cancelled at step {stopped.Progress.Step} (page {pageStep}), {later.Progress.Step} 2.5 s later; took {clock.Elapsed.TotalSeconds:0.0} s");
 
         Assert.Equal("cancelled", stopped.State);
@@ -123,7 +124,10 @@ public sealed class PageTests(ITestOutputHelper output)
         Assert.InRange(pageStep, 3, stopped.Progress.Step);
         Assert.Equal(pageStep, int.Parse((await page.GetAttributeAsync("#step", "data-step"))!));
         Assert.True(await page.IsDisabledAsync("#cancel"));
-        Assert.True(await page.IsHiddenAsync("#download"));
+        // What it got to can be downloaded (issue 21): the image so far, offered as such.
+        Assert.True(await page.IsVisibleAsync("#download"));
+        Assert.Equal("Download the image so far", await page.TextContentAsync("#download"));
+        Assert.EndsWith($"/api/jobs/{id}/partial", await page.GetAttributeAsync("#download", "href"));
         await page.WaitForSelectorAsync($"#gallery .card[data-job='{id}'][data-state='cancelled']");
         browser.AssertNoErrors();
     }
@@ -198,13 +202,14 @@ public sealed class PageTests(ITestOutputHelper output)
         await page.FillAsync("#size", "96");
         await page.ClickAsync("#start");
         var second = await FollowedJobAsync(browser, first);
-        var job = await server.GetAsync(second);
-        var original = await server.GetAsync(first);
+        using var owner = await OwnerOfThePageAsync(server, page);
+        var job = await JobAsync(owner, second);
+        var original = await JobAsync(owner, first);
         Assert.Equal(original.Request with { Size = 96 }, job.Request); // the same look (StyleBlend is null in both)
         Assert.Equal(original.Inputs, job.Inputs);
         Assert.Equal(["coffee.png", "scream.jpg"], job.Inputs);
-        Assert.Equal(await server.Client.GetByteArrayAsync(original.Links.Inputs[0]), await server.Client.GetByteArrayAsync(job.Links.Inputs[0]));
-        Assert.Equal(await server.Client.GetByteArrayAsync(original.Links.Inputs[1]), await server.Client.GetByteArrayAsync(job.Links.Inputs[1]));
+        Assert.Equal(await owner.GetByteArrayAsync(original.Links.Inputs[0]), await owner.GetByteArrayAsync(job.Links.Inputs[0]));
+        Assert.Equal(await owner.GetByteArrayAsync(original.Links.Inputs[1]), await owner.GetByteArrayAsync(job.Links.Inputs[1]));
 
         await browser.WaitForAsync("document.getElementById('state').dataset.state === 'done'", JobTimeout);
         await browser.WaitForAsync("(() => { const i = document.getElementById('preview'); return i.complete && i.getAttribute('src').includes('/result') && i.naturalWidth === 96; })()");
@@ -297,6 +302,16 @@ public sealed class PageTests(ITestOutputHelper output)
         await browser.WaitForAsync($"(document.getElementById('live').dataset.job || '') !== '' && document.getElementById('live').dataset.job !== '{previous}'");
         return (await browser.Page.GetAttributeAsync("#live", "data-job"))!;
     }
+
+    /// <summary>An API client with the page's client key: a job is its owner's only.</summary>
+    private static async Task<HttpClient> OwnerOfThePageAsync(RunningServer server, IPage page)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(server.Url), Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Add(ClientIdentity.Header, await page.EvaluateAsync<string>("localStorage.getItem('neural-style-client')"));
+        return client;
+    }
+
+    private static async Task<JobView> JobAsync(HttpClient owner, string id) => (await owner.GetFromJsonAsync<JobView>($"/api/jobs/{id}", RunningServer.Json))!;
 
     /// <summary>The jobs the API lists for the page's client key (its gallery).</summary>
     private static async Task<List<JobView>> JobsOfThePageAsync(RunningServer server, IPage page)

@@ -21,16 +21,22 @@ public sealed class PostgresServer : IDisposable
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(30);
 
     private readonly TempFolder _folder;
-    private readonly Process _process;
     private readonly StringBuilder _log;
+    private readonly bool _root;
+    private readonly string _bin;
+    private readonly bool _durable;
+    private Process _process;
     private int _databases;
 
-    private PostgresServer(TempFolder folder, Process process, StringBuilder log, int port)
+    private PostgresServer(TempFolder folder, Process process, StringBuilder log, int port, bool root, string bin, bool durable)
     {
+        _durable = durable;
         _folder = folder;
         _process = process;
         _log = log;
         Port = port;
+        _root = root;
+        _bin = bin;
     }
 
     public int Port { get; }
@@ -64,7 +70,9 @@ public sealed class PostgresServer : IDisposable
     }
 
     /// <summary>Starts a server, or returns why it cannot (a skip reason).</summary>
-    public static (PostgresServer? Server, string? Skip) TryStart()
+    /// <param name="durable">Commits survive a crash of the server (synchronous_commit on), for tests that kill it;
+    /// otherwise the last fraction of a second of commits may be lost then, which a throw-away cluster does not mind.</param>
+    public static (PostgresServer? Server, string? Skip) TryStart(bool durable = false)
     {
         var bin = FindBinaries();
         if (bin is null)
@@ -94,7 +102,7 @@ public sealed class PostgresServer : IDisposable
             for (var attempt = 0; attempt < 3; attempt++) // a free port may be taken between choosing and binding it
             {
                 var port = FreePort();
-                var (server, error) = Start(root, bin, folder, data, port);
+                var (server, error) = Start(root, bin, folder, data, port, durable);
                 if (server is not null) return (server, null);
                 lastError = error;
             }
@@ -108,15 +116,27 @@ public sealed class PostgresServer : IDisposable
         }
     }
 
-    private static (PostgresServer?, string?) Start(bool root, string bin, TempFolder folder, string data, int port)
+    private static (PostgresServer?, string?) Start(bool root, string bin, TempFolder folder, string data, int port, bool durable)
     {
         var log = new StringBuilder();
+        var process = StartProcess(root, bin, folder, data, port, log, durable);
+        var server = new PostgresServer(folder, process, log, port, root, bin, durable);
+        var error = server.WaitAccepting(StartTimeout);
+        if (error is null) return (server, null);
+        if (!process.HasExited) server.StopProcess();
+        process.Dispose();
+        return (null, error);
+    }
+
+    private static Process StartProcess(bool root, string bin, TempFolder folder, string data, int port, StringBuilder log, bool durable)
+    {
         string[] args =
         [
             "-D", data, "-p", port.ToString(), "-k", folder.Path,
             "-c", "listen_addresses=127.0.0.1",
-            // Speed over durability: a test cluster is thrown away.
-            "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
+            // Speed over durability: a test cluster is thrown away. Without fsync a commit still reaches the OS, so it
+            // survives the server's own crash (not the machine's) when the commit waits for its WAL write.
+            "-c", "fsync=off", "-c", $"synchronous_commit={(durable ? "on" : "off")}", "-c", "full_page_writes=off",
             "-c", "max_connections=300", "-c", "shared_buffers=32MB", "-c", "max_wal_size=1GB",
             "-c", "log_min_messages=warning", "-c", "log_min_error_statement=panic",
         ];
@@ -125,36 +145,66 @@ public sealed class PostgresServer : IDisposable
         process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (log) log.AppendLine(e.Data); };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new PostgresServer(folder, process, log, port);
+        return process;
+    }
 
+    /// <summary>Waits until the server answers a query; null, or why it did not.</summary>
+    private string? WaitAccepting(TimeSpan timeout)
+    {
         var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < StartTimeout)
+        while (deadline.Elapsed < timeout)
         {
-            if (process.HasExited)
+            if (_process.HasExited)
             {
-                process.WaitForExit();
-                string text;
-                lock (log) text = log.ToString();
-                var exit = process.ExitCode;
-                process.Dispose();
-                return (null, $"postgres exited with {exit}: {LastLine(text)}");
+                _process.WaitForExit();
+                return $"postgres exited with {_process.ExitCode}: {LastLine(Log)}";
             }
             try
             {
-                using var connection = new NpgsqlConnection(server.AdminConnectionString);
+                using var connection = new NpgsqlConnection(AdminConnectionString);
                 connection.Open();
                 using var command = new NpgsqlCommand("SELECT 1", connection);
                 command.ExecuteScalar();
-                return (server, null);
+                return null;
             }
             catch (Exception e) when (e is NpgsqlException or SocketException or TimeoutException)
             {
                 Thread.Sleep(200);
             }
         }
-        server.StopProcess();
-        process.Dispose();
-        return (null, $"postgres did not accept connections within {StartTimeout.TotalSeconds:0} s");
+        return $"postgres did not accept connections within {timeout.TotalSeconds:0} s";
+    }
+
+    /// <summary>SIGKILL to the postmaster, as a crash or an out-of-memory kill does: no shutdown, clients cut off (its
+    /// backends end by themselves, "terminating connection due to unexpected postmaster exit"). Start it again with
+    /// <see cref="Restart"/>.</summary>
+    public void KillPostmaster()
+    {
+        var postmaster = PostmasterPid() ?? throw new InvalidOperationException("no postmaster.pid: the server is not running");
+        Kill(postmaster, 9);
+        _process.WaitForExit(StopTimeout);
+    }
+
+    /// <summary>Starts the server again on the same data folder and port, after <see cref="KillPostmaster"/> (crash
+    /// recovery replays its WAL). Tries until the killed server's last backends have let go of its shared memory.</summary>
+    public void Restart()
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            _process.Dispose();
+            _process = StartProcess(_root, _bin, _folder, Path.Combine(_folder.Path, "data"), Port, _log, _durable);
+            var error = WaitAccepting(StartTimeout);
+            if (error is null) return;
+            if (deadline.Elapsed > StartTimeout) throw new InvalidOperationException($"PostgreSQL did not start again: {error}\n{Log}");
+            Thread.Sleep(500);
+        }
+    }
+
+    private int? PostmasterPid()
+    {
+        var pidFile = Path.Combine(_folder.Path, "data", "postmaster.pid");
+        return File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid) ? pid : null;
     }
 
     /// <summary>Fast shutdown (SIGINT to the postmaster: clients are disconnected), then the folder goes.</summary>
@@ -169,8 +219,7 @@ public sealed class PostgresServer : IDisposable
     private void StopProcess()
     {
         // runuser starts postgres as its child: signal the postmaster itself (its pid is the first line of postmaster.pid).
-        var pidFile = Path.Combine(_folder.Path, "data", "postmaster.pid");
-        var postmaster = File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).FirstOrDefault(), out var pid) ? pid : (int?)null;
+        var postmaster = PostmasterPid();
         if (postmaster is { } p) Kill(p, 2); // SIGINT = fast shutdown
         else if (!_process.HasExited) Kill(_process.Id, 2);
         if (!_process.WaitForExit(StopTimeout))
@@ -253,7 +302,7 @@ public sealed class PostgresServer : IDisposable
 /// deleted at the end. <see cref="Skip"/> says why there is none.</summary>
 public sealed class PostgresFixture : IDisposable
 {
-    private readonly Lazy<(PostgresServer? Server, string? Skip)> _server = new(PostgresServer.TryStart, LazyThreadSafetyMode.ExecutionAndPublication);
+    private readonly Lazy<(PostgresServer? Server, string? Skip)> _server = new(() => PostgresServer.TryStart(), LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>The server, started on first use; skips the test (with the reason) where PostgreSQL cannot run.</summary>
     public PostgresServer Server

@@ -25,8 +25,23 @@ public sealed class RunningServer : IAsyncDisposable
         _app = app;
         _data = data;
         Url = url;
-        Client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(2) };
+        Client = NewClient(url);
     }
+
+    /// <summary>The client key of <see cref="Client"/>: every test client of a test is the same owner (also across a
+    /// server's restart), as one browser is; tests of other owners send their own key.</summary>
+    public const string TestKey = "test-client-0123456789";
+
+    /// <summary>A client for <paramref name="url"/> that is <see cref="TestKey"/>'s owner.</summary>
+    public static HttpClient NewClient(string url)
+    {
+        var client = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(2) };
+        client.DefaultRequestHeaders.Add(ClientIdentity.Header, TestKey);
+        return client;
+    }
+
+    /// <summary>One of the server's own services (its store, its decode budget).</summary>
+    public T Service<T>() where T : notnull => (T)_app.Services.GetService(typeof(T))!;
 
     public string Url { get; }
     public HttpClient Client { get; }
