@@ -105,7 +105,7 @@ public static class HostileFiles
         BinaryPrimitives.WriteInt32BigEndian(ihdr.AsSpan(4), height);
         ihdr[8] = (byte)bitDepth;
         ihdr[9] = 0; // grey
-        Chunk(output, "IHDR", ihdr);
+        TestPictures.PngChunk(output, "IHDR", ihdr);
         using (var raw = new MemoryStream())
         {
             using (var z = new ZLibStream(raw, CompressionLevel.SmallestSize, leaveOpen: true))
@@ -113,23 +113,12 @@ public static class HostileFiles
                 var row = new byte[1 + ((long)width * bitDepth + 7) / 8]; // filter byte 0, then all-black pixels
                 for (var y = 0; y < height; y++) z.Write(row);
             }
-            Chunk(output, "IDAT", raw.ToArray());
+            TestPictures.PngChunk(output, "IDAT", raw.ToArray());
         }
-        Chunk(output, "IEND", []);
+        TestPictures.PngChunk(output, "IEND", []);
         return output.ToArray();
     }
 
-    private static void Chunk(Stream output, string type, byte[] data)
-    {
-        var header = new byte[8];
-        BinaryPrimitives.WriteInt32BigEndian(header, data.Length);
-        Encoding.ASCII.GetBytes(type, header.AsSpan(4));
-        output.Write(header);
-        output.Write(data);
-        var crc = new byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(crc, TestPictures.Crc32([.. header.AsSpan(4).ToArray(), .. data]));
-        output.Write(crc);
-    }
 
     /// <summary>x → Conv(4×3×3×3, pad 1) → "c" → Relu → "r": the smallest network stylize can run.</summary>
     public static OnnxGraphBuilder TinyNetwork() => new OnnxGraphBuilder()

@@ -102,23 +102,12 @@ public class PngStructureTests
         ihdr[12] = (byte)(interlaced ? 1 : 0);
         var png = new MemoryStream();
         png.Write([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]);
-        Chunk(png, "IHDR", ihdr);
-        Chunk(png, "IDAT", compressed.ToArray());
-        Chunk(png, "IEND", []);
+        TestPictures.PngChunk(png, "IHDR", ihdr);
+        TestPictures.PngChunk(png, "IDAT", compressed.ToArray());
+        TestPictures.PngChunk(png, "IEND", []);
         return png.ToArray();
     }
 
-    private static void Chunk(Stream output, string type, byte[] data)
-    {
-        var header = new byte[8];
-        BinaryPrimitives.WriteInt32BigEndian(header, data.Length);
-        Encoding.ASCII.GetBytes(type, header.AsSpan(4));
-        output.Write(header);
-        output.Write(data);
-        var crc = new byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(crc, TestPictures.Crc32([.. header.AsSpan(4).ToArray(), .. data]));
-        output.Write(crc);
-    }
 
     private static int IndexOf(byte[] haystack, ReadOnlySpan<byte> needle) => haystack.AsSpan().IndexOf(needle);
 }

@@ -66,6 +66,19 @@ public static class TestPictures
     /// A small valid PNG whose IHDR claims <paramref name="width"/>×<paramref name="height"/>, with
     /// a correct CRC so decoders accept the header (the pixel data is of course far too short).
     /// </summary>
+    /// <summary>Writes one PNG chunk: length, type, data and its CRC-32.</summary>
+    public static void PngChunk(Stream output, string type, byte[] data)
+    {
+        var header = new byte[8];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt32BigEndian(header, data.Length);
+        System.Text.Encoding.ASCII.GetBytes(type, header.AsSpan(4));
+        output.Write(header);
+        output.Write(data);
+        var crc = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(crc, Crc32([.. header.AsSpan(4).ToArray(), .. data]));
+        output.Write(crc);
+    }
+
     public static byte[] PngClaimingSize(int width, int height)
     {
         using var tiny = new SKBitmap(new SKImageInfo(4, 4, SKColorType.Rgba8888, SKAlphaType.Opaque));
