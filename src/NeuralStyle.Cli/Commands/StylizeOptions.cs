@@ -38,7 +38,7 @@ internal sealed class StylizeOptions
     public readonly Option<string?> PreserveColor = new("--preserve-color") { Description = "Keep the photo's colours: none (default), luminance (style on luminance only, photo's chroma) or histogram (painting recoloured to the photo's colour mean and covariance)." };
     public readonly Option<string?> StyleLoss = new("--style-loss") { Description = "Style statistic: gram (default), mean-cov (feature mean and covariance) or wasserstein (W2 between Gaussian fits)." };
     public readonly Option<double?> StyleTrim = new("--style-trim") { Description = "Leave out this fraction of each side of every painting (frames, mounts, canvas edges); default 0.03 (gatys), 0 = the whole painting." };
-    public readonly Option<bool?> StyleUpscale = new("--style-upscale") { Description = "true: paintings are enlarged to the size --style-scale asks for; false: never past their own pixels (default for the bundled vgg19-conv3: a small painting stays sharp)." };
+    public readonly Option<bool?> StyleUpscale = new("--style-upscale") { Description = "true (default): paintings are enlarged to the size --style-scale asks for; false: never past their own pixels, so a small painting stays sharp (see the README, The default look)." };
     public readonly Option<int?> StyleOctaves = new("--style-octaves") { Description = "Style statistics also of N−1 copies of the image shrunk 2×, 4×… (larger strokes from shallow layers); 1 = off." };
     public readonly Option<int?> ContentOctave = new("--content-octave") { Description = "Compare content on the image shrunk 2^K times (keeps the layout, frees the fine texture); 0 = full size." };
     public readonly Option<string?> ContentMask = new("--content-mask") { Description = "Keep the photo more closely where this mask (an image, stretched to the photo) is white, e.g. a face; 'faces' finds the faces in the photo itself. See --content-mask-weight." };
@@ -194,7 +194,7 @@ internal sealed class StylizeOptions
         $"{s.Model} in {PrecisionChoice.Describe(s.Precision)}, {s.Size} px, {Steps(s)} × {s.Optimizer.ToString().ToLowerInvariant()} (lr {s.LearningRate}), " +
         $"α={s.ContentWeight} β={s.StyleWeight} tv={s.TvWeight}, style {LayerWeights.Format(s.StyleLayers)}, content {s.ContentLayer}{Paintings(s)}");
 
-    /// <summary>How paintings are sized, when not simply at the scale's size: ", paintings ×2, never enlarged".</summary>
+    /// <summary>How paintings are sized, when not simply at the scale's size: ", paintings ×2 never enlarged".</summary>
     private static string Paintings(StyleTransferSettings s)
     {
         var scale = s.StyleScales is { } scales ? string.Join(",", scales.Select(x => x.ToString(CultureInfo.InvariantCulture)))

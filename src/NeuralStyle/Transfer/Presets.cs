@@ -110,8 +110,8 @@ public static class Presets
                 // positions (16 × 12) than channels (256), so matching the painting's Gram matrix there amounts to
                 // rearranging the painting's own feature vectors, and pieces of it were pasted in (a moon, a railing).
                 // The content is compared at relu3_1, a style layer already, so the network stops there and conv3_2's
-                // cost is saved; the finest scales get few steps, where judges saw no difference (README, "The default
-                // look", for the blind comparison and the times).
+                // cost is saved; the finest scales get few steps. Two judges preferred it to the 64 px schedule on 13 of 20
+                // blind verdicts, in 0.58× the time (README, "The default look").
                 StyleLayers = [new("relu1_1", 1), new("relu2_1", 1), new("relu3_1", 1)],
                 ContentLayer = "relu3_1",
                 ContentWeight = 0.3,
