@@ -23,9 +23,10 @@ public sealed class TileCommandTests : IDisposable
         var run = await StylizeRun.RunAsync(_cache.Path, [Path.Combine(examples, "coffee.png"), Path.Combine(examples, "starry_night.jpg"),
             "-o", output, "--size", "160", "--scale-iterations", "3,2", "--tile", "96", "--max-memory", "3GiB"]);
         Assert.True(run.ExitCode == 0, run.Stderr);
-        // Scale 1 (80 px) fits one tile and runs whole, so only scale 2 is named: 160×107 px in 2×2 tiles.
+        // Scale 1 (80 px) fits one tile and runs whole, so only scale 2 is named: 160×107 px in 2×2 tiles, with the
+        // 12 px halo of the default network, which stops at relu3_1.
         var memory = run.Stdout.Split('\n').Where(l => l.StartsWith("neural-style: memory: ")).ToList();
-        Assert.Equal(["neural-style: memory: 160×107 px: 2×2 tiles of up to 96 px (+16 px halo), L-BFGS history 100; about"],
+        Assert.Equal(["neural-style: memory: 160×107 px: 2×2 tiles of up to 96 px (+12 px halo), L-BFGS history 100; about"],
             memory.Select(l => l[..l.IndexOf(" about", StringComparison.Ordinal)] + " about"));
         Assert.Contains("of a 3.0 GiB budget", memory[0]);
         Assert.Equal((160, 107), StylizeRun.PngSize(output));
