@@ -102,9 +102,7 @@ public sealed class BrowserSafetyTests
         }
         await AssertFits("the form");
         // With a job followed (the live view) and in the gallery.
-        await page.ClickAsync("#photo-examples button[data-example='chelsea']");
-        await page.ClickAsync("#painting-examples button[data-example='scream']");
-        await page.SelectOptionAsync("#model", "resnet18");
+        await browser.PickExamplesAsync("chelsea", "scream");
         await page.ClickAsync("#start");
         await browser.WaitForAsync("(document.getElementById('live').dataset.job || '') !== '' && document.querySelector('#gallery .card') !== null");
         await AssertFits("a job followed");
@@ -118,9 +116,7 @@ public sealed class BrowserSafetyTests
         var server = await RunningServer.StartAsync(runJobs: false);
         await using var browser = await PageBrowser.OpenAsync(server.Url);
         var page = browser.Page;
-        await page.ClickAsync("#photo-examples button[data-example='chelsea']");
-        await page.ClickAsync("#painting-examples button[data-example='scream']");
-        await page.SelectOptionAsync("#model", "resnet18");
+        await browser.PickExamplesAsync("chelsea", "scream");
         await page.FillAsync("#size", "64");
         await page.ClickAsync("#start");
         await browser.WaitForAsync("(document.getElementById('live').dataset.job || '') !== ''");

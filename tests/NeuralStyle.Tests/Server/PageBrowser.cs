@@ -32,6 +32,14 @@ public sealed class PageBrowser : IAsyncDisposable
 
     public IPage Page { get; }
 
+    /// <summary>Picks the form's example photo and painting by name and, unless null, the model: how every page test starts a job.</summary>
+    public async Task PickExamplesAsync(string photo, string painting, string? model = "resnet18")
+    {
+        await Page.ClickAsync($"#photo-examples button[data-example='{photo}']");
+        await Page.ClickAsync($"#painting-examples button[data-example='{painting}']");
+        if (model is not null) await Page.SelectOptionAsync("#model", model);
+    }
+
     /// <summary>Script errors and console errors the page produced (a test may assert there are none).</summary>
     public List<string> Errors { get; } = [];
 

@@ -99,9 +99,7 @@ public sealed class PageTests(ITestOutputHelper output)
         await using var browser = await PageBrowser.OpenAsync(server.Url);
         var page = browser.Page;
 
-        await page.ClickAsync("#photo-examples button[data-example='chelsea']");
-        await page.ClickAsync("#painting-examples button[data-example='scream']");
-        await page.SelectOptionAsync("#model", "resnet18");
+        await browser.PickExamplesAsync("chelsea", "scream");
         await page.FillAsync("#size", "128");
         await page.FillAsync("#iterations", "2000"); // minutes: it can only end by the cancel
         await page.ClickAsync("#start");
@@ -173,9 +171,7 @@ public sealed class PageTests(ITestOutputHelper output)
         await using var browser = await PageBrowser.OpenAsync(server.Url);
         var page = browser.Page;
 
-        await page.ClickAsync("#photo-examples button[data-example='coffee']");
-        await page.ClickAsync("#painting-examples button[data-example='scream']");
-        await page.SelectOptionAsync("#model", "resnet18");
+        await browser.PickExamplesAsync("coffee", "scream");
         await page.FillAsync("#size", "128");
         await page.FillAsync("#iterations", "8");
         await page.SelectOptionAsync("#preserveColor", "luminance");
@@ -241,9 +237,7 @@ public sealed class PageTests(ITestOutputHelper output)
         string? previous = null;
         foreach (var (photo, painting, size, steps) in new[] { ("astronaut", "scream", "192", "120"), ("coffee", "starry_night", "160", "80") })
         {
-            await page.ClickAsync($"#photo-examples button[data-example='{photo}']");
-            await page.ClickAsync($"#painting-examples button[data-example='{painting}']");
-            await page.SelectOptionAsync("#model", "resnet18");
+            await browser.PickExamplesAsync(photo, painting);
             await page.FillAsync("#size", size);
             await page.FillAsync("#iterations", steps);
             await page.ClickAsync("#start");
@@ -253,8 +247,7 @@ public sealed class PageTests(ITestOutputHelper output)
             await page.ClickAsync($"#painting-examples button[data-example='{painting}']"); // unpicked again
         }
 
-        await page.ClickAsync("#photo-examples button[data-example='chelsea']");
-        await page.ClickAsync("#painting-examples button[data-example='starry_night']");
+        await browser.PickExamplesAsync("chelsea", "starry_night", model: null);
         await page.FillAsync("#size", "320");
         await page.FillAsync("#iterations", "160");
         await Shoot(page, Path.Combine(folder, "web_form.jpg"), "header", "#compose");
