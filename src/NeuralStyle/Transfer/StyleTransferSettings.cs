@@ -98,7 +98,7 @@ public sealed record StyleTransferSettings
     public int StyleSide(int side, int index, ImageSize painting)
     {
         var asked = side * (StyleScales?[index] ?? StyleScale);
-        if (!StyleUpscale) asked = Math.Min(asked, Math.Max(painting.Width, painting.Height) * (1 - 2 * StyleTrim));
+        if (!StyleUpscale) asked = Math.Min(asked, painting.LongestSide * (1 - 2 * StyleTrim));
         return Math.Max(1, (int)Math.Round(asked));
     }
 
