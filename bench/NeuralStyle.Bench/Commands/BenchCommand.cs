@@ -50,7 +50,7 @@ public static class BenchCommand
                 : "weights: synthetic for VGG (random values, real shapes; speed and memory do not depend on the values), bundled for resnet18");
             Console.WriteLine(setup.ContentPath is null && setup.StylePath is null ? "images: random pixels"
                 : $"images: {setup.ContentPath ?? "random pixels"} × {setup.StylePath ?? "random pixels"}, each stretched to size × size");
-            Console.WriteLine($"cpu: {Environment.ProcessorCount} logical cores, native bf16: {(PrecisionChoice.CpuHasNativeBf16 ? "yes" : "no")}; " +
+            Console.WriteLine($"cpu: {Environment.ProcessorCount} logical cores, auto picks bf16: {(PrecisionChoice.CpuRunsBf16Faster ? "yes" : "no")}; " +
                 $"loss: gatys preset{(setup.StyleLayers is null && setup.ContentLayer is null ? "" : " with the given layers")}; optimizer: {kind.ToString().ToLowerInvariant()}");
             Console.WriteLine("model    prec  size  threads  s/iter  cpu s/iter  peak MiB   loss first → last   result loss in fp32");
             foreach (var m in models)
@@ -60,7 +60,7 @@ public static class BenchCommand
             {
                 var c = new BenchmarkCase(m, size, t, kind, parsed.GetValue(iterations), parsed.GetValue(warmup), p);
                 var r = StyleTransferBenchmark.Measure(c, setup);
-                var shown = p == Precision.Auto ? $"auto:{(PrecisionChoice.CpuHasNativeBf16 ? "bf16" : "fp32")}" : PrecisionChoice.Format(p);
+                var shown = p == Precision.Auto ? $"auto:{(PrecisionChoice.CpuRunsBf16Faster ? "bf16" : "fp32")}" : PrecisionChoice.Format(p);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"{c.Model,-8} {shown,-4} {c.Size,5} {(t == 0 ? "auto" : t.ToString(CultureInfo.InvariantCulture)),8} {r.SecondsPerIteration,7:F3} {r.CpuSecondsPerIteration,11:F3} {r.PeakMiB,9:F0}   {r.FirstLoss:G4} → {r.LastLoss:G4}   {r.ResultLossFp32:G4}"));
             }
