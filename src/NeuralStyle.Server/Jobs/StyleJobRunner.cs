@@ -114,6 +114,7 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
         var lastReport = Stopwatch.StartNew();
         var lastCheckpoint = Stopwatch.StartNew();
         var checkpointStep = session.StepsCompleted;
+        var resumedFrom = session.StepsCompleted;
         var lastScale = -1;
         var storeAway = false;
         while (session.Step() is { } report)
@@ -137,7 +138,7 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
                 lastReport.Restart();
                 var outcome = ReportOutcome.Continue;
                 // A report that cannot be made is skipped: the job goes on stepping, and reports once the database is back.
-                if (!StoreRetry.TryOnce(() => outcome = store.Report(job.Id, _holder, Progress(session, report), session.EncodeCurrentImage(ImageFormat.Jpeg), options.Lease),
+                if (!StoreRetry.TryOnce(() => outcome = store.Report(job.Id, _holder, Progress(session, report, resumedFrom), session.EncodeCurrentImage(ImageFormat.Jpeg), options.Lease),
                         log, "a progress report"))
                 {
                     if (!storeAway) log.LogWarning("job {Job}: the database is unreachable at step {Step}; going on, reporting when it is back", job.Id, report.Step);
@@ -222,7 +223,7 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
         store.SaveCheckpoint(job.Id, _holder, session.StepsCompleted, File.ReadAllBytes(file.Path));
     }
 
-    private static JobProgress Progress(StyleTransferSession session, IterationReport report)
+    private static JobProgress Progress(StyleTransferSession session, IterationReport report, int resumedFrom)
     {
         var fraction = report.Fraction;
         return new JobProgress
@@ -235,6 +236,7 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
             ElapsedSeconds = report.Seconds,
             EtaSeconds = fraction > 0 ? report.Seconds * (1 - fraction) / fraction : null,
             Losses = LossCurve.From(session.History),
+            ResumedFrom = resumedFrom,
         };
     }
 
