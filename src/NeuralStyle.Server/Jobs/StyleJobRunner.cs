@@ -24,10 +24,35 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
     private CancellationToken _hangfire;
 
     /// <summary>Stores a new job with its images and queues it for the workers: how every front end submits one.</summary>
-    public static void Submit(IJobStore store, IBackgroundJobClient queue, JobRecord job, IReadOnlyDictionary<string, byte[]> images)
+    public static void Submit(IJobStore store, IBackgroundJobClient queue, JobRecord job, IReadOnlyDictionary<string, byte[]> images, ILogger? log = null)
     {
         store.Create(job, images);
-        Enqueue(queue, job.Id);
+        EnqueueNew(store, queue, job.Id, log ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+    }
+
+    /// <summary>Queues a job just created in the store and confirms it there (<see cref="IJobStore.Enqueued"/>). When the
+    /// queue refuses it (its database failed between the two writes), the job is stored all the same: false, and a
+    /// reaper queues it once it has waited unclaimed (<see cref="Hosting.JobReaper"/>), so the job still runs.</summary>
+    public static bool EnqueueNew(IJobStore store, IBackgroundJobClient queue, string jobId, ILogger log)
+    {
+        try
+        {
+            Enqueue(queue, jobId);
+        }
+        catch (Exception e)
+        {
+            log.LogWarning("job {Job} is stored but the queue refused it ({Error}); a reaper will queue it", jobId, UserMessage.OneLine((e.InnerException ?? e).Message));
+            return false;
+        }
+        // Unconfirmed, it is merely queued a second time later: a duplicate delivery, which the claim turns away.
+        try
+        {
+            store.Enqueued(jobId);
+        }
+        catch (Exception e) when (TransientStoreError.Is(e))
+        {
+        }
+        return true;
     }
 
     /// <summary>Queues the Hangfire job that runs the store's job <paramref name="jobId"/>.</summary>
