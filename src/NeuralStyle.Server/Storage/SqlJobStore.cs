@@ -214,6 +214,7 @@ public abstract class SqlJobStore : IJobStore
         var mine = Execute(connection, transaction, "UPDATE ns_jobs SET checkpoint_step = @step WHERE id = @id AND worker = @worker AND state = 'running'",
             ("id", id), ("worker", worker), ("step", (long)step));
         if (mine != 1) return; // no longer this worker's: its checkpoint must not replace the new holder's
+        CheckpointWritePause.At(step);
         PutBlob(connection, transaction, id, Blobs.Checkpoint, checkpoint);
         transaction.Commit();
     }
