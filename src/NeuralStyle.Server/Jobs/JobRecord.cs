@@ -45,6 +45,9 @@ public sealed record JobProgress
     public int Side { get; init; }
     public double ElapsedSeconds { get; init; }
     public double? EtaSeconds { get; init; }
+    /// <summary>The step the run under way started from: the checkpoint it resumed (0 = from the beginning). Not the
+    /// job's <see cref="JobRecord.CheckpointStep"/>, which moves on with every checkpoint the run makes after it.</summary>
+    public int ResumedFrom { get; init; }
     /// <summary>The loss curve so far: at most <see cref="LossCurve.MaxPoints"/> points, evenly thinned.</summary>
     public IReadOnlyList<LossPoint> Losses { get; init; } = [];
 }

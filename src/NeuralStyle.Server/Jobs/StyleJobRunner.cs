@@ -24,10 +24,35 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
     private CancellationToken _hangfire;
 
     /// <summary>Stores a new job with its images and queues it for the workers: how every front end submits one.</summary>
-    public static void Submit(IJobStore store, IBackgroundJobClient queue, JobRecord job, IReadOnlyDictionary<string, byte[]> images)
+    public static void Submit(IJobStore store, IBackgroundJobClient queue, JobRecord job, IReadOnlyDictionary<string, byte[]> images, ILogger? log = null)
     {
         store.Create(job, images);
-        Enqueue(queue, job.Id);
+        EnqueueNew(store, queue, job.Id, log ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+    }
+
+    /// <summary>Queues a job just created in the store and confirms it there (<see cref="IJobStore.Enqueued"/>). When the
+    /// queue refuses it (its database failed between the two writes), the job is stored all the same: false, and a
+    /// reaper queues it once it has waited unclaimed (<see cref="Hosting.JobReaper"/>), so the job still runs.</summary>
+    public static bool EnqueueNew(IJobStore store, IBackgroundJobClient queue, string jobId, ILogger log)
+    {
+        try
+        {
+            Enqueue(queue, jobId);
+        }
+        catch (Exception e)
+        {
+            log.LogWarning("job {Job} is stored but the queue refused it ({Error}); a reaper will queue it", jobId, UserMessage.OneLine((e.InnerException ?? e).Message));
+            return false;
+        }
+        // Unconfirmed, it is merely queued a second time later: a duplicate delivery, which the claim turns away.
+        try
+        {
+            store.Enqueued(jobId);
+        }
+        catch (Exception e) when (TransientStoreError.Is(e))
+        {
+        }
+        return true;
     }
 
     /// <summary>Queues the Hangfire job that runs the store's job <paramref name="jobId"/>.</summary>
@@ -114,6 +139,7 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
         var lastReport = Stopwatch.StartNew();
         var lastCheckpoint = Stopwatch.StartNew();
         var checkpointStep = session.StepsCompleted;
+        var resumedFrom = session.StepsCompleted;
         var lastScale = -1;
         var storeAway = false;
         while (session.Step() is { } report)
@@ -137,7 +163,7 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
                 lastReport.Restart();
                 var outcome = ReportOutcome.Continue;
                 // A report that cannot be made is skipped: the job goes on stepping, and reports once the database is back.
-                if (!StoreRetry.TryOnce(() => outcome = store.Report(job.Id, _holder, Progress(session, report), session.EncodeCurrentImage(ImageFormat.Jpeg), options.Lease),
+                if (!StoreRetry.TryOnce(() => outcome = store.Report(job.Id, _holder, Progress(session, report, resumedFrom), session.EncodeCurrentImage(ImageFormat.Jpeg), options.Lease),
                         log, "a progress report"))
                 {
                     if (!storeAway) log.LogWarning("job {Job}: the database is unreachable at step {Step}; going on, reporting when it is back", job.Id, report.Step);
@@ -222,7 +248,7 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
         store.SaveCheckpoint(job.Id, _holder, session.StepsCompleted, File.ReadAllBytes(file.Path));
     }
 
-    private static JobProgress Progress(StyleTransferSession session, IterationReport report)
+    private static JobProgress Progress(StyleTransferSession session, IterationReport report, int resumedFrom)
     {
         var fraction = report.Fraction;
         return new JobProgress
@@ -235,6 +261,7 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
             ElapsedSeconds = report.Seconds,
             EtaSeconds = fraction > 0 ? report.Seconds * (1 - fraction) / fraction : null,
             Losses = LossCurve.From(session.History),
+            ResumedFrom = resumedFrom,
         };
     }
 

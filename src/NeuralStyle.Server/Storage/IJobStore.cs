@@ -31,7 +31,7 @@ public interface IJobStore
     IReadOnlyList<JobRecord> ListRunning();
 
     /// <summary>Jobs no worker is really running: running with a lapsed lease (their worker died, gave up on an
-    /// unreachable store, or was cut off from it for longer than the lease), or given back to the queue and not claimed
+    /// unreachable store, or was cut off from it for longer than the lease), or given back to the queue (or created and their enqueue never confirmed, <see cref="Enqueued"/>) and not claimed
     /// within <paramref name="unclaimed"/> (their queue entry may be lost). A lease counts as lapsed only once the store
     /// itself has been up for <paramref name="grace"/>, so after a database restart live workers renew theirs first.</summary>
     IReadOnlyList<JobRecord> ListStranded(TimeSpan grace, TimeSpan unclaimed);
@@ -39,6 +39,10 @@ public interface IJobStore
     /// <summary>Puts a stranded job (see <see cref="ListStranded"/>) back in the queued state, checkpoint kept; false when
     /// it is no longer stranded (its holder renewed it, another reaper was first, it ended).</summary>
     bool Requeue(string id, TimeSpan grace, TimeSpan unclaimed);
+
+    /// <summary>Confirms that a new job's queue entry exists (Hangfire took it): until then the job counts as given back
+    /// at its creation, so a reaper queues it again when its enqueue failed (see <see cref="ListStranded"/>).</summary>
+    void Enqueued(string id);
 
     /// <summary>Jobs from this network address that are queued or running.</summary>
     int CountActive(string address);

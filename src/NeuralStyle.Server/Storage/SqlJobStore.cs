@@ -78,11 +78,13 @@ public abstract class SqlJobStore : IJobStore
         transaction.Commit();
     }
 
+    /// <remarks>A new job counts as given to the queue now (lease_until), until <see cref="Enqueued"/> confirms its
+    /// queue entry: one whose enqueue failed after this insert is then found by the reapers (<see cref="ListStranded"/>).</remarks>
     private void Insert(DbConnection connection, DbTransaction transaction, JobRecord job, IReadOnlyDictionary<string, byte[]> blobs)
     {
         Execute(connection, transaction, $"""
-            INSERT INTO ns_jobs (id, owner, address, request, input_names, created, updated, state, progress)
-            VALUES (@id, @owner, @address, @request, @names, {NowMs}, {NowMs}, @state, @progress)
+            INSERT INTO ns_jobs (id, owner, address, request, input_names, created, updated, state, progress, lease_until)
+            VALUES (@id, @owner, @address, @request, @names, {NowMs}, {NowMs}, @state, @progress, {NowMs})
             """,
             ("id", job.Id), ("owner", job.Owner), ("address", job.Address), ("request", JsonSerializer.Serialize(job.Request, Json)),
             ("names", JsonSerializer.Serialize(job.InputNames, Json)), ("state", JobState.Queued.Name()),
@@ -154,6 +156,12 @@ public abstract class SqlJobStore : IJobStore
             """, ("id", id), ("grace", Ms(grace)), ("unclaimed", Ms(unclaimed))) == 1;
     }
 
+    public void Enqueued(string id)
+    {
+        using var connection = Open();
+        Execute(connection, null, "UPDATE ns_jobs SET lease_until = 0 WHERE id = @id AND state = 'queued' AND worker IS NULL", ("id", id));
+    }
+
     /// <summary>Running with a lapsed lease, or given back (by a reaper or a stopping worker) and not claimed since.</summary>
     private string Stranded =>
         $"((state = 'running' AND {Lapsed}) OR (state = 'queued' AND worker IS NULL AND lease_until > 0 AND lease_until < {NowMs} - @unclaimed))";
@@ -206,6 +214,7 @@ public abstract class SqlJobStore : IJobStore
         var mine = Execute(connection, transaction, "UPDATE ns_jobs SET checkpoint_step = @step WHERE id = @id AND worker = @worker AND state = 'running'",
             ("id", id), ("worker", worker), ("step", (long)step));
         if (mine != 1) return; // no longer this worker's: its checkpoint must not replace the new holder's
+        CheckpointWritePause.At(step);
         PutBlob(connection, transaction, id, Blobs.Checkpoint, checkpoint);
         transaction.Commit();
     }

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using NeuralStyle.Server.Jobs;
 using NeuralStyle.Server.Storage;
 
@@ -148,7 +150,8 @@ public static class JobApi
                 return Results.Json(new ApiError($"your network address has {limits.MaxActiveJobsPerAddress} jobs queued or running; wait for one to finish"),
                     statusCode: StatusCodes.Status429TooManyRequests);
         }
-        StyleJobRunner.Enqueue(queue, job.Id);
+        // Stored is enough: a job whose enqueue fails now is queued by a reaper later, so the answer is the same.
+        StyleJobRunner.EnqueueNew(store, queue, job.Id, context.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(JobApi)));
         return Results.Created($"/api/jobs/{job.Id}", JobView.From(store.Get(job.Id)!));
     }
 

@@ -237,7 +237,9 @@ function show(job) {
   const p = job.progress;
   $("live-heading").textContent = { queued: "Waiting", running: "Painting", done: "Finished", failed: "Failed", cancelled: "Cancelled" }[job.state] || job.state;
   $("live-title").textContent = job.summary;
-  $("state").textContent = job.state + (job.attempts > 1 ? ` (resumed from step ${job.checkpointStep})` : "");
+  // Where this run started, not the latest checkpoint (that moves on as the resumed run checkpoints again).
+  const resumed = p.resumedFrom > 0 ? ` (resumed from step ${p.resumedFrom})` : " (started again from the beginning)";
+  $("state").textContent = job.state + (job.attempts > 1 ? resumed : "");
   $("state").dataset.state = job.state;
   $("step").textContent = p.totalSteps ? `${p.step} / ${p.totalSteps}` : "waiting";
   $("step").dataset.step = String(p.step);

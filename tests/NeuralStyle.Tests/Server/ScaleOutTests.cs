@@ -75,6 +75,10 @@ public sealed class ScaleOutTests(PostgresFixture postgres, ITestOutputHelper ou
             Assert.Equal(2, resumed.Attempts);
             Assert.True(survivor.Holds(resumed.Worker), $"finished by {resumed.Worker}");
             Assert.Contains($"resuming from the checkpoint at step {atKill.CheckpointStep}", survivor.Output);
+            // "Resumed from step N" names where the survivor started, not the checkpoints it made afterwards.
+            Assert.Equal(atKill.CheckpointStep, resumed.Progress.ResumedFrom);
+            Assert.True(resumed.CheckpointStep > atKill.CheckpointStep, $"the survivor made no checkpoint of its own (at {resumed.CheckpointStep})");
+            Assert.Equal(0, atKill.Progress.ResumedFrom); // the first run started from the beginning
             output.WriteLine($"resumed from step {atKill.CheckpointStep}: at least {atKill.Progress.Step - atKill.CheckpointStep} step(s) lost (the last report before the kill), {resumed.Progress.Step} steps in all");
 
             // The same job, uninterrupted, on the same worker setup: the resumed one must be the same image, byte for byte.

@@ -123,10 +123,15 @@ public class StrandedJobTests
         Assert.True(store.TryClaim(job.Id, "w2", TimeSpan.FromSeconds(30)));
         Thread.Sleep(unclaimed * 1.5);
         Assert.Empty(store.ListStranded(TimeSpan.FromSeconds(1), unclaimed)); // claimed and live
-        // A job never started (no queue entry lost that anyone could tell) is not touched.
+        // A new job whose queue entry was confirmed is left to its queue; one whose enqueue never was is queued again.
         var fresh = job with { Id = JobId.New() };
         store.Create(fresh, new Dictionary<string, byte[]>());
+        store.Enqueued(fresh.Id);
+        var unconfirmed = job with { Id = JobId.New() };
+        store.Create(unconfirmed, new Dictionary<string, byte[]>());
         Thread.Sleep(unclaimed * 1.5);
-        Assert.DoesNotContain(store.ListStranded(TimeSpan.FromSeconds(1), unclaimed), j => j.Id == fresh.Id);
+        var stranded = store.ListStranded(TimeSpan.FromSeconds(1), unclaimed).Select(j => j.Id).ToList();
+        Assert.DoesNotContain(fresh.Id, stranded);
+        Assert.Contains(unconfirmed.Id, stranded);
     }
 }

@@ -34,16 +34,21 @@ public sealed class WorkerProcess : IAsyncDisposable
 
     public static WorkerProcess Start(string database, params string[] extra) => StartCli(["worker", "--database", database, .. extra]);
 
+    /// <summary>A worker with extra environment variables (a test hook's).</summary>
+    public static WorkerProcess StartWithEnvironment(string database, IReadOnlyDictionary<string, string> environment, params string[] extra) =>
+        StartCli(["worker", "--database", database, .. extra], environment);
+
     /// <summary>A <c>neural-style serve</c> child on a free port with its embedded store in <paramref name="data"/>
     /// (wait for <see cref="WaitServingAsync"/>).</summary>
     public static WorkerProcess StartServe(string data, params string[] extra) => StartCli(["serve", "--port", "0", "--data", data, .. extra]);
 
-    private static WorkerProcess StartCli(string[] args)
+    private static WorkerProcess StartCli(string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>()) start.Environment[name] = value;
         foreach (var arg in (string[])[Path.Combine(AppContext.BaseDirectory, CliProcess.Cli + ".dll"), .. args])
             start.ArgumentList.Add(arg);
         return new WorkerProcess(Process.Start(start)!);
@@ -74,6 +79,18 @@ public sealed class WorkerProcess : IAsyncDisposable
         {
             if (_process.HasExited) throw new InvalidOperationException($"the worker exited with {_process.ExitCode}:\n{Output}");
             if (deadline.Elapsed > (timeout ?? TimeSpan.FromMinutes(3))) throw new TimeoutException($"the worker did not start:\n{Output}");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>Waits until the process has printed <paramref name="text"/>.</summary>
+    public async Task WaitForOutputAsync(string text, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!Output.Contains(text))
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"the process exited with {_process.ExitCode} before printing '{text}':\n{Output}");
+            if (deadline.Elapsed > timeout) throw new TimeoutException($"the process did not print '{text}':\n{Output}");
             await Task.Delay(100);
         }
     }
