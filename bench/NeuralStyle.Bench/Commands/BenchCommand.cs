@@ -32,6 +32,7 @@ public static class BenchCommand
         command.Subcommands.Add(BenchSessionCommand.Create());
         command.Subcommands.Add(BenchTilesCommand.Create());
         command.Subcommands.Add(BenchServeLoadCommand.Create());
+        command.Subcommands.Add(BenchServeChaosCommand.Create());
         command.Subcommands.Add(BenchVideoFlickerCommand.Create());
         command.SetAction(parsed =>
         {
