@@ -49,7 +49,15 @@ public sealed record VideoManifest
     {
         try
         {
-            return JsonSerializer.Deserialize<VideoManifest>(json, Json);
+            // Field by field: a hand-edited manifest with a null list or a negative size is damaged, not a run to compare.
+            return JsonSerializer.Deserialize<VideoManifest>(json, Json) is { } m
+                   && m.Format is not null && m.InputPath is not null && m.InputSha256 is not null && m.FrameRate is not null
+                   && m.StylePaths is not null && m.StyleSha256 is not null && m.StyleSha256.All(h => h is not null)
+                   && m.FirstFrameSettings is not null && m.LaterFrameSettings is not null
+                   && m.Width > 0 && m.Height > 0 && m.FrameCount >= 0
+                   && (m.StyleBlend is null || m.StyleBlend.All(double.IsFinite))
+                ? m
+                : null;
         }
         catch (JsonException)
         {

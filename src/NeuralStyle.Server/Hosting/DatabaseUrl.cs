@@ -9,14 +9,19 @@ public static class DatabaseUrl
     {
         if (!database.StartsWith("postgres://", StringComparison.OrdinalIgnoreCase) && !database.StartsWith("postgresql://", StringComparison.OrdinalIgnoreCase))
         {
+            const string expected = "--database must be a postgres://user:password@host:port/database URL or an Npgsql connection string";
+            NpgsqlConnectionStringBuilder parsed;
             try
             {
-                return new NpgsqlConnectionStringBuilder(database).ConnectionString;
+                parsed = new NpgsqlConnectionStringBuilder(database);
             }
             catch (ArgumentException)
             {
-                throw new NeuralStyleException("--database must be a postgres://user:password@host:port/database URL or an Npgsql connection string");
+                throw new NeuralStyleException(expected);
             }
+            // Npgsql takes "" (or one without Host) as a string and fails only on opening, with an internal error.
+            if (string.IsNullOrWhiteSpace(parsed.Host)) throw new NeuralStyleException(expected + " naming a host");
+            return parsed.ConnectionString;
         }
         if (!Uri.TryCreate(database, UriKind.Absolute, out var uri) || uri.Host.Length == 0)
             throw new NeuralStyleException($"--database '{Redacted(database)}' is not a valid postgres:// URL");

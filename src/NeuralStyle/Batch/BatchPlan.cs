@@ -43,10 +43,22 @@ public static class BatchPlan
             if (fields.Length != 2 || fields.Any(f => f.Length == 0))
                 throw new NeuralStyleException($"--pairs {csv}, line {number}: expected 'photo,painting', found '{UserMessage.Excerpt(line)}'");
             if (number == 1 && fields[0].Equals("photo", StringComparison.OrdinalIgnoreCase)) continue;
-            pairs.Add((Path.Combine(folder, Unquote(fields[0])), Path.Combine(folder, Unquote(fields[1]))));
+            pairs.Add((Field(fields[0], "photo"), Field(fields[1], "painting")));
         }
         if (pairs.Count == 0) throw new NeuralStyleException($"--pairs {csv} has no pairs");
         return Named(pairs, output.Path, extension);
+
+        // Each field checked before the batch starts, as files named on the command line are: a line of binary
+        // bytes or a typo is one error naming its line, not a failed item per line after an hour of work.
+        string Field(string text, string role)
+        {
+            var name = Unquote(text);
+            var what = $"--pairs {csv}, line {number}: the {role} '{UserMessage.Excerpt(name)}'";
+            if (name.Any(c => char.IsControl(c) || c == '\uFFFD'))
+                throw new NeuralStyleException($"{what} is no file name (control characters or bytes that are not UTF-8)");
+            InputFile.Require(Path.Combine(folder, name), what); // a regular file: not missing, a folder, a FIFO or a device
+            return Path.Combine(folder, name);
+        }
     }
 
     /// <summary>Far above a million pairs of ordinary paths; a file larger than this is not a list of pairs.</summary>

@@ -40,7 +40,8 @@ public sealed partial class StyleTransferSession
 
     private static readonly JsonSerializerOptions Json = new()
     {
-        Converters = { new JsonStringEnumConverter() },
+        // Enums as the names the writer writes: a number would be taken as is, also one no enum member has.
+        Converters = { new JsonStringEnumConverter(namingPolicy: null, allowIntegerValues: false) },
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
@@ -320,6 +321,10 @@ public sealed partial class StyleTransferSession
         {
             throw new NeuralStyleException(bad("holds incomplete settings"));
         }
+        // A session records the settings it ran with, resolved: "auto" there means the file was made by hand.
+        if (header.Settings.Model is not { Family: not ModelFamily.Auto } model || string.IsNullOrEmpty(model.Name)
+            || (model.Family == ModelFamily.Onnx && string.IsNullOrEmpty(model.OnnxPath)))
+            throw new NeuralStyleException(bad("holds settings no run can use (no model, or --model auto, which a session resolves before it starts)"));
         var inputs = header.Inputs ?? [];
         if (inputs.Any(i => i is null || string.IsNullOrEmpty(i.Role) || i.Name is null || i.Sha256 is not { Length: 64 } h || !h.All(char.IsAsciiHexDigit)))
             throw new NeuralStyleException(bad("has an input without its role, name or SHA-256"));

@@ -102,6 +102,20 @@ public static class BatchCases
             Setup = w => File.WriteAllBytes(w["bin.csv"], [0x00, 0x01, 0x9B, 0xFF, 0x1B, 0x5B, 0x48, 0x0A]),
         };
 
+        // Found by the fuzzer (ReaderFuzzTests.Formats): each of these was a pair of the batch, failed after the others ran.
+        yield return new("batch --pairs naming a missing painting", Pairs("{w}/missing.csv"), Expect: "line 1: the painting 'nope.jpg' does not exist")
+        {
+            Setup = w => File.WriteAllText(w["missing.csv"], "c.png,nope.jpg\n"),
+        };
+        yield return new("batch --pairs naming a folder", Pairs("{w}/dir.csv"), Expect: "line 2: the photo 'sub' is a folder")
+        {
+            Setup = w => { Directory.CreateDirectory(w["sub"]); File.WriteAllText(w["dir.csv"], "photo,painting\nsub,s.jpg\n"); },
+        };
+        yield return new("batch --pairs with control characters in a name", Pairs("{w}/ctl.csv"), Expect: "is no file name")
+        {
+            Setup = w => File.WriteAllBytes(w["ctl.csv"], [.. "c.png,s\u001b[2J.jpg\n"u8]),
+        };
+
         yield return new("batch -o the photo folder, run again, resumes and takes no result for a photo", Batch("{w}/photos"), Exit: 0)
         {
             Setup = Photos,

@@ -329,6 +329,7 @@ public sealed class HostileCorpusTests
         // ---- the other commands (issue 20) ----
         foreach (var c in BatchCases.All()) yield return c;
         foreach (var c in ServiceCases.All()) yield return c;
+        foreach (var c in WorkerCases.All()) yield return c;
         foreach (var c in ResumeCases.All()) yield return c;
         foreach (var c in VideoCases.All()) yield return c;
     }

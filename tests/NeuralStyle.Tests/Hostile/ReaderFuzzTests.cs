@@ -20,7 +20,7 @@ namespace NeuralStyle.Tests.Hostile;
 /// </summary>
 [Collection(HostileCollection.Name)]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class ReaderFuzzTests
+public sealed partial class ReaderFuzzTests
 {
     public const int DefaultCount = 300;
     /// <summary>Every this-many-th mutation also runs through the CLI.</summary>

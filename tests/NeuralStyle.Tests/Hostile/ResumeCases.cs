@@ -45,6 +45,11 @@ public static class ResumeCases
         yield return Case("resume: settings of size -5", "holds settings no run can use",
             header: h => { h["Settings"]!["Size"] = -5; return h; });
         yield return Case("resume: no settings", "has no settings", header: h => { h["Settings"] = null; return h; });
+        // Found by the fuzzer (ReaderFuzzTests.Formats): both reached the network's construction (exit 70).
+        yield return Case("resume: the model's family given as a number no family has", "is corrupt",
+            header: h => { h["Settings"]!["Model"]!["Family"] = 2147483647; return h; });
+        yield return Case("resume: --model auto in the settings", "--model auto",
+            header: h => { h["Settings"]!["Model"]!["Family"] = "Auto"; return h; });
         yield return Case("resume: negative steps", "negative steps", header: h => { h["StepsCompleted"] = -3; return h; });
     }
 }
