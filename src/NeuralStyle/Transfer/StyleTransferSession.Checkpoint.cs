@@ -292,7 +292,7 @@ public sealed partial class StyleTransferSession
             }
             return (header, tensors);
         }
-        catch (Exception e) when (e is JsonException or InvalidDataException or EndOfStreamException or OverflowException or ArgumentException)
+        catch (Exception e) when (e is JsonException or InvalidDataException or EndOfStreamException or OverflowException or ArgumentException or FormatException)
         {
             foreach (var t in tensors.Values) t.Dispose();
             throw new NeuralStyleException(Bad($"is corrupt ({UserMessage.OneLine(e.Message)})"));

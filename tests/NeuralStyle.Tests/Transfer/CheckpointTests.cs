@@ -99,6 +99,23 @@ public sealed class CheckpointTests : IDisposable
         Assert.Contains("is too short to be a neural-style checkpoint", Assert.Throws<NeuralStyleException>(() => StyleTransferSession.Resume(path)).Message);
     }
 
+    /// <summary>A checksum-valid file whose first tensor name has a broken length prefix (five continuation bytes, which
+    /// BinaryReader refuses with a FormatException) is "corrupt" in one line, not an internal error. The fuzzer found it
+    /// on one CPU only (its seed file's bytes differ between CPUs), so it is pinned here.</summary>
+    [Fact]
+    public void ABrokenTensorNameIsCalledCorrupt()
+    {
+        var path = CheckpointOf(out _);
+        var bytes = File.ReadAllBytes(path);
+        var headerAt = "NEURALSTYLE-CHECKPOINT\n".Length + 4;
+        var nameAt = headerAt + 8 + (int)BitConverter.ToInt64(bytes, headerAt) + 4;
+        for (var i = 0; i < 5; i++) bytes[nameAt + i] = 0xFF;
+        System.Security.Cryptography.SHA256.HashData(bytes.AsSpan(0, bytes.Length - 32)).CopyTo(bytes, bytes.Length - 32);
+        File.WriteAllBytes(path, bytes);
+        var e = Assert.Throws<NeuralStyleException>(() => StyleTransferSession.Resume(path));
+        Assert.StartsWith($"checkpoint '{path}' is corrupt (", e.Message);
+    }
+
     [Fact]
     public void AChangedInputIsNamed()
     {
