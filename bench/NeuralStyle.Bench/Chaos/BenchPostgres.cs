@@ -20,7 +20,7 @@ public sealed class BenchPostgres : IDisposable
     private readonly string _bin;
     private readonly string _folder;
     private readonly bool _root;
-    private readonly List<string> _log = [];
+    private OutputTail _log = null!;
     private Process _process;
 
     private BenchPostgres(string bin, string folder, bool root, int port)
@@ -39,7 +39,7 @@ public sealed class BenchPostgres : IDisposable
     /// <summary>Its last lines of log, for failure messages.</summary>
     public string LastLog(int lines = 10)
     {
-        lock (_log) return string.Join("\n", _log.TakeLast(lines));
+        return string.Join("\n", _log.Last(lines));
     }
 
     /// <summary>initdb in <paramref name="folder"/> (an empty folder this bench owns), start, create <paramref name="database"/>;
@@ -52,7 +52,7 @@ public sealed class BenchPostgres : IDisposable
             throw new NeuralStyleException("running as root but there is no postgres OS user to run PostgreSQL as (it refuses root)");
         if (root) Run(false, "chown", "postgres:", folder);
         Run(root, Path.Combine(bin, "initdb"), "-D", Path.Combine(folder, "data"), "--auth=trust", "--username=postgres", "--encoding=UTF8", "--no-locale", "--no-sync");
-        var server = new BenchPostgres(bin, folder, root, FreePort());
+        var server = new BenchPostgres(bin, folder, root, LoopbackPort.Free());
         try
         {
             server.WaitAccepting();
@@ -117,19 +117,7 @@ public sealed class BenchPostgres : IDisposable
             "-D", Data, "-p", Port.ToString(), "-k", _folder, "-c", "listen_addresses=127.0.0.1",
             "-c", "fsync=off", "-c", "synchronous_commit=on", "-c", "full_page_writes=off",
             "-c", "max_connections=200", "-c", "shared_buffers=32MB", "-c", "log_min_messages=warning"))!;
-        DataReceivedEventHandler keep = (_, e) =>
-        {
-            if (e.Data is null) return;
-            lock (_log)
-            {
-                _log.Add(e.Data);
-                if (_log.Count > 200) _log.RemoveRange(0, 100);
-            }
-        };
-        process.OutputDataReceived += keep;
-        process.ErrorDataReceived += keep;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        _log = OutputTail.Of(process, keep: 200);
         return process;
     }
 
@@ -195,14 +183,6 @@ public sealed class BenchPostgres : IDisposable
             throw new NeuralStyleException($"{Path.GetFileName(program)} failed (exit {process.ExitCode}): {(output.Result + error.Result).Trim().Split('\n').LastOrDefault()}");
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     [DllImport("libc")]
     private static extern uint geteuid();

@@ -9,25 +9,13 @@ namespace NeuralStyle.Bench.Chaos;
 public sealed class ToolProcess : IDisposable
 {
     private readonly Process _process;
-    private readonly List<string> _log = [];
+    private readonly OutputTail _log;
 
     private ToolProcess(Process process, string name)
     {
         _process = process;
         Name = name;
-        DataReceivedEventHandler keep = (_, e) =>
-        {
-            if (e.Data is null) return;
-            lock (_log)
-            {
-                _log.Add(e.Data);
-                if (_log.Count > 400) _log.RemoveRange(0, 200);
-            }
-        };
-        _process.OutputDataReceived += keep;
-        _process.ErrorDataReceived += keep;
-        _process.BeginOutputReadLine();
-        _process.BeginErrorReadLine();
+        _log = OutputTail.Of(process, keep: 400);
     }
 
     public string Name { get; }
@@ -47,7 +35,7 @@ public sealed class ToolProcess : IDisposable
 
     public string LastLog(int lines = 15)
     {
-        lock (_log) return string.Join("\n", _log.TakeLast(lines).Select(l => $"  {Name}: {l}"));
+        return string.Join("\n", _log.Last(lines).Select(l => $"  {Name}: {l}"));
     }
 
     /// <summary>Waits for the first output line starting with <paramref name="prefix"/> and returns it.</summary>
@@ -56,10 +44,7 @@ public sealed class ToolProcess : IDisposable
         var clock = Stopwatch.StartNew();
         while (true)
         {
-            lock (_log)
-            {
-                if (_log.FirstOrDefault(l => l.StartsWith(prefix, StringComparison.Ordinal)) is { } line) return line;
-            }
+            if (_log.FirstStartingWith(prefix) is { } line) return line;
             if (_process.HasExited) throw new NeuralStyleException($"{Name} exited with {_process.ExitCode} before it was ready:\n{LastLog()}");
             if (clock.Elapsed > timeout) throw new NeuralStyleException($"{Name} was not ready within {timeout.TotalSeconds:0} s:\n{LastLog()}");
             await Task.Delay(100, stop);

@@ -85,21 +85,8 @@ public sealed partial class ReaderFuzzTests
             var where = $"{format} mutation seed {mutationSeed} (replay: NEURAL_STYLE_FUZZ_SEED={mutationSeed})";
 
             var before = w.Snapshot();
-            var task = Task.Run(() =>
-            {
-                try { file.Read(path); return null; }
-                catch (Exception e) { return e; }
-            });
-            var finished = await Task.WhenAny(task, Task.Delay(PerFileBound));
-            Assert.True(finished == task, $"{where}: the reader hung (more than {PerFileBound.TotalSeconds} s)");
-            var error = await task;
-            if (error is null) loaded++;
-            else
-            {
-                refused++;
-                Assert.True(error is NeuralStyleException, $"{where}: {error.GetType().Name} instead of a one-line error: {error.Message}");
-                Assert.DoesNotContain('\n', error.Message);
-            }
+            if (await LoadsOrRefusesInOneLine(file.Read, path, where)) loaded++;
+            else refused++;
             HostileAssert.Unchanged(before, w.Snapshot(), [], []);
 
             if (file.CliArgs is { } args && i % CliEvery == 0)

@@ -93,21 +93,8 @@ public sealed partial class ReaderFuzzTests
 
             NeuralStyle.Bench.PeakMemory.Reset();
             var startMemory = Environment.WorkingSet;
-            var task = Task.Run(() =>
-            {
-                try { read(path); return null; }
-                catch (Exception e) { return e; }
-            });
-            var finished = await Task.WhenAny(task, Task.Delay(PerFileBound));
-            Assert.True(finished == task, $"{where}: the reader hung (more than {PerFileBound.TotalSeconds} s)");
-            var error = await task;
-            if (error is null) loaded++;
-            else
-            {
-                refused++;
-                Assert.True(error is NeuralStyleException, $"{where}: {error.GetType().Name} instead of a one-line error: {error.Message}");
-                Assert.DoesNotContain('\n', error.Message);
-            }
+            if (await LoadsOrRefusesInOneLine(read, path, where)) loaded++;
+            else refused++;
             // Without a reading the bound would hold vacuously (0 − start < bound): say so instead of passing.
             var peak = (long)((NeuralStyle.Bench.PeakMemory.ReadMiB()
                 ?? throw new SkipException("/proc/self/status gives no VmHWM here, so the fuzzer's memory bound cannot be checked")) * (1 << 20));
@@ -123,6 +110,24 @@ public sealed partial class ReaderFuzzTests
             }
         }
         Assert.True(loaded + refused > 0 || replay is not null);
+    }
+
+    /// <summary>Runs <paramref name="read"/> on the mutated file within <see cref="PerFileBound"/>: true when it loaded,
+    /// false when it refused with one <see cref="NeuralStyleException"/> line; anything else fails the test.</summary>
+    private static async Task<bool> LoadsOrRefusesInOneLine(Action<string> read, string path, string where)
+    {
+        var task = Task.Run(() =>
+        {
+            try { read(path); return null; }
+            catch (Exception e) { return e; }
+        });
+        var finished = await Task.WhenAny(task, Task.Delay(PerFileBound));
+        Assert.True(finished == task, $"{where}: the reader hung (more than {PerFileBound.TotalSeconds} s)");
+        var error = await task;
+        if (error is null) return true;
+        Assert.True(error is NeuralStyleException, $"{where}: {error.GetType().Name} instead of a one-line error: {error.Message}");
+        Assert.DoesNotContain('\n', error.Message);
+        return false;
     }
 
     private static string SizeOf(string path)

@@ -101,7 +101,7 @@ public sealed class PostgresServer : IDisposable
             string? lastError = null;
             for (var attempt = 0; attempt < 3; attempt++) // a free port may be taken between choosing and binding it
             {
-                var port = FreePort();
+                var port = NeuralStyle.Bench.Chaos.LoopbackPort.Free();
                 var (server, error) = Start(root, bin, folder, data, port, durable);
                 if (server is not null) return (server, null);
                 lastError = error;
@@ -279,14 +279,6 @@ public sealed class PostgresServer : IDisposable
 
     private static bool IsRoot() => geteuid() == 0;
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 
     private static string LastLine(string text) =>
         text.Trim().Split('\n').LastOrDefault(l => l.Trim().Length > 0)?.Trim() ?? "(no output)";
