@@ -48,6 +48,9 @@ public sealed class JobService : IDisposable
             }
             var queue = new PostgreSqlStorage(new NpgsqlConnectionFactory(connection, new PostgreSqlStorageOptions()), new PostgreSqlStorageOptions
             {
+                // Safe to leave on while other processes write jobs: on a current schema Hangfire.PostgreSql (1.21) only
+                // reads hangfire.schema (a plain SELECT per script version, no DDL), and runs a script only when its
+                // version is missing, as our store does (WorkerStartDuringWriteTests starts a worker during an open write).
                 PrepareSchemaIfNecessary = true,
                 QueuePollInterval = TimeSpan.FromSeconds(1),
                 InvisibilityTimeout = options.InvisibilityTimeout,

@@ -12,6 +12,9 @@ public sealed class PostgresJobStore(string connectionString) : SqlJobStore
     // A restarted server (kill -9, a crash, an upgrade) has every lease run out at once; its start time lets live workers renew first.
     protected override string UpSinceMs => "CAST(EXTRACT(EPOCH FROM pg_postmaster_start_time()) * 1000 AS BIGINT)";
 
+    // to_regclass looks the name up without locking the relation (NoLock), so open writers do not hold it up.
+    protected override string ExistsSql => "SELECT to_regclass(@name) IS NOT NULL";
+
     protected override DbConnection Open()
     {
         var connection = new NpgsqlConnection(connectionString);

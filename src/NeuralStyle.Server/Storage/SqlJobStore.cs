@@ -27,12 +27,32 @@ public abstract class SqlJobStore : IJobStore
     /// every live holder gets that long to renew before its job counts as abandoned.</summary>
     private string Lapsed => $"(lease_until < {NowMs} AND {UpSinceMs} < {NowMs} - @grace)";
 
+    /// <summary>Creates the tables and indexes that are missing. When all are there (every start but the first) it only
+    /// reads the catalog: even <c>CREATE … IF NOT EXISTS</c> locks (PostgreSQL's CREATE INDEX takes a SHARE lock on the
+    /// table before it looks, SQLite's transaction takes the write lock), so it would wait for any transaction that is
+    /// writing jobs, such as a checkpoint write under way, and a worker starting then would time out.</summary>
     public virtual void Initialize()
     {
-        using var connection = Open();
-        using var transaction = connection.BeginTransaction();
-        BeforeCreatingTables(connection, transaction);
-        Execute(connection, transaction, $"""
+        var schema = Schema;
+        using (var connection = Open())
+        {
+            if (schema.All(o => Convert.ToBoolean(Scalar(connection, null, ExistsSql, ("name", o.Name))))) return;
+        }
+        using var creating = Open();
+        using var transaction = creating.BeginTransaction();
+        BeforeCreatingTables(creating, transaction);
+        foreach (var (_, sql) in schema) Execute(creating, transaction, sql);
+        transaction.Commit();
+    }
+
+    /// <summary>SQL that is true (or non-zero) when a table or index named <c>@name</c> exists, from the catalog alone,
+    /// taking no lock that a writing transaction holds against it.</summary>
+    protected abstract string ExistsSql { get; }
+
+    /// <summary>Every table and index, by name, with the statement that makes it when it is missing.</summary>
+    private (string Name, string Sql)[] Schema =>
+    [
+        ("ns_jobs", $"""
             CREATE TABLE IF NOT EXISTS ns_jobs (
                 id TEXT PRIMARY KEY,
                 owner TEXT NOT NULL,
@@ -50,20 +70,19 @@ public abstract class SqlJobStore : IJobStore
                 worker TEXT NULL,
                 lease_until {IntegerType} NOT NULL DEFAULT 0,
                 attempts {IntegerType} NOT NULL DEFAULT 0)
-            """);
-        Execute(connection, transaction, "CREATE INDEX IF NOT EXISTS ns_jobs_owner ON ns_jobs (owner, created)");
-        Execute(connection, transaction, "CREATE INDEX IF NOT EXISTS ns_jobs_address ON ns_jobs (address, state)");
+            """),
+        ("ns_jobs_owner", "CREATE INDEX IF NOT EXISTS ns_jobs_owner ON ns_jobs (owner, created)"),
+        ("ns_jobs_address", "CREATE INDEX IF NOT EXISTS ns_jobs_address ON ns_jobs (address, state)"),
         // The reapers' sweeps (ListStranded) look at running and queued jobs only, several times a minute.
-        Execute(connection, transaction, "CREATE INDEX IF NOT EXISTS ns_jobs_state ON ns_jobs (state)");
-        Execute(connection, transaction, $"""
+        ("ns_jobs_state", "CREATE INDEX IF NOT EXISTS ns_jobs_state ON ns_jobs (state)"),
+        ("ns_blobs", $"""
             CREATE TABLE IF NOT EXISTS ns_blobs (
                 job_id TEXT NOT NULL,
                 name TEXT NOT NULL,
                 data {BlobType} NOT NULL,
                 PRIMARY KEY (job_id, name))
-            """);
-        transaction.Commit();
-    }
+            """),
+    ];
 
     /// <summary>Runs in the transaction that creates the tables, first.</summary>
     protected virtual void BeforeCreatingTables(DbConnection connection, DbTransaction transaction)

@@ -13,6 +13,9 @@ public sealed class SqliteJobStore(string path) : SqlJobStore
     protected override string BlobType => "BLOB";
     protected override string IntegerType => "INTEGER";
 
+    // A read of the schema table outside any transaction: with write-ahead logging it does not wait for a writer.
+    protected override string ExistsSql => "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE name = @name)";
+
     protected override DbConnection Open()
     {
         var connection = new SqliteConnection(_connectionString);

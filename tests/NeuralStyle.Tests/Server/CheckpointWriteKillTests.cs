@@ -32,10 +32,11 @@ public sealed class CheckpointWriteKillTests(PostgresFixture postgres, ITestOutp
         await paused.WaitForOutputAsync("paused inside the checkpoint write of step 20", JobTimeout);
         var during = await web.GetAsync(id);
         Assert.Equal(10, during.CheckpointStep); // the write under way is not visible: nothing of it is committed
-        paused.Crash();
-        // Started only now: a worker's startup (creating the tables if missing) waits for the paused write's open transaction.
+        // Started during the paused write: a worker's startup must not wait for its open transaction (issue 21).
         await using var survivor = WorkerProcess.Start(database, WorkerSetup);
         await survivor.WaitReadyAsync();
+        Assert.False(paused.HasExited);
+        paused.Crash();
         output.WriteLine($"worker {paused.Pid} SIGKILLed inside the checkpoint write of step 20 (job at step {during.Progress.Step}, checkpoint {during.CheckpointStep})");
 
         var done = await web.WaitAsync(id, RunningServer.Finished, JobTimeout);

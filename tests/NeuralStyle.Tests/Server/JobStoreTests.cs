@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using NeuralStyle.Server.Jobs;
 using NeuralStyle.Server.Storage;
 using NeuralStyle.Tests.Support;
@@ -76,4 +77,38 @@ public class JobStoreTests
         Assert.Null(store.GetBlob(job.Id, Blobs.Photo));
         Assert.False(store.Delete(job.Id));
     }
+
+    [Fact]
+    public void StartingAgainWhileAnotherConnectionWritesAJobDoesNotWaitForIt()
+    {
+        using var folder = new TempFolder();
+        var (_, job) = NewStore(folder);
+        using var writer = Connect(folder);
+        using var transaction = writer.BeginTransaction(); // BEGIN IMMEDIATE: the file's one write lock, held until the commit
+        Assert.Equal(1, Execute(writer, transaction, $"UPDATE ns_jobs SET checkpoint_step = 7 WHERE id = '{job.Id}'"));
+        // Creating the tables would need that lock (and give up after the busy timeout with "database is locked").
+        new SqliteJobStore(folder.File("jobs.db")).Initialize();
+        transaction.Commit();
+    }
+
+    [Fact]
+    public void AStartThatFindsAnIndexMissingCreatesIt()
+    {
+        using var folder = new TempFolder();
+        var (store, _) = NewStore(folder);
+        using var connection = Connect(folder);
+        Execute(connection, null, "DROP INDEX ns_jobs_state");
+        store.Initialize();
+        Assert.Equal(1, Convert.ToInt32(new SqliteCommand("SELECT COUNT(*) FROM sqlite_master WHERE name = 'ns_jobs_state'", connection).ExecuteScalar()));
+    }
+
+    private static SqliteConnection Connect(TempFolder folder)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = folder.File("jobs.db"), Pooling = false }.ToString());
+        connection.Open();
+        return connection;
+    }
+
+    private static int Execute(SqliteConnection connection, SqliteTransaction? transaction, string sql) =>
+        new SqliteCommand(sql, connection, transaction).ExecuteNonQuery();
 }
