@@ -105,6 +105,20 @@ public static class MemoryEstimate
         return values;
     }
 
+    /// <summary>Bytes per decoded pixel at the peak of loading an image (<see cref="Imaging.ImageLoader"/>): the codec's
+    /// RGBA bitmap and the upright copy it is drawn onto (8, while both live), then the upright bitmap, its bytes copied
+    /// into a tensor, their planar RGB and the float32 image (4 + 4 + 3 + 12 = 23), then, once the bitmap is freed, the
+    /// float32 image and the resize's intermediate, at most as large (24). 26 with a margin.</summary>
+    public const double DecodeBytesPerPixel = 26;
+
+    /// <summary>Bytes per pixel of the loaded image at the requested size: the resize's float32 output.</summary>
+    public const double LoadedBytesPerPixel = 12;
+
+    /// <summary>Estimated peak bytes of loading an image decoded at <paramref name="decoded"/> pixels (the reduced size
+    /// JPEG and WebP decode at, else the whole image) and resized to <paramref name="target"/>, from the file's header alone.</summary>
+    public static double DecodePeakBytes(Imaging.ImageSize decoded, Imaging.ImageSize target) =>
+        decoded.Pixels * DecodeBytesPerPixel + target.Pixels * LoadedBytesPerPixel;
+
     /// <summary>MemAvailable from /proc/meminfo in bytes, or null where it cannot be read.</summary>
     public static long? ReadMemAvailable() => ProcFile.ReadKilobytesAsBytes("/proc/meminfo", "MemAvailable");
 }

@@ -56,6 +56,35 @@ public sealed record MemoryPlan(long Width, long Height, TileGeometry? Tiles, in
         return available is { } a ? resident + (long)(0.9 * a) : null;
     }
 
+    /// <summary>The budget work is checked against: <paramref name="maxMemoryBytes"/> (<c>--max-memory</c>) when given, else
+    /// <see cref="DefaultBudget"/>; null where neither is known (no check).</summary>
+    public static long? BudgetOf(long? maxMemoryBytes) => maxMemoryBytes ?? DefaultBudget();
+
+    /// <summary>"--max-memory 2.0 GiB" or "the 20.1 GiB this machine has available", for messages.</summary>
+    public static string DescribeBudget(long budget, long? maxMemoryBytes) => maxMemoryBytes is null
+        ? $"the {MemorySize.Format(budget)} this machine has available"
+        : $"--max-memory {MemorySize.Format(budget)}";
+
+    /// <summary>
+    /// Refuses, from its header and before any pixel is decoded, an image whose loading would take this process past its
+    /// budget (<see cref="BudgetOf"/>): what the process holds now plus <see cref="MemoryEstimate.DecodePeakBytes"/>.
+    /// A 100-megapixel PNG needs about 2.6 GB whatever size it is loaded at; a JPEG loaded small decodes small and fits.
+    /// </summary>
+    /// <param name="name">The image, as messages name it.</param>
+    /// <param name="size">Its upright size; <paramref name="decoded"/> is what it decodes at for <paramref name="target"/>.</param>
+    public static void EnsureDecodeFits(string name, Imaging.ImageSize size, Imaging.ImageSize decoded, Imaging.ImageSize target, long? maxMemoryBytes)
+    {
+        if (BudgetOf(maxMemoryBytes) is not { } budget) return;
+        var bytes = MemoryEstimate.DecodePeakBytes(decoded, target);
+        var held = ProcFile.ReadKilobytesAsBytes("/proc/self/status", "VmRSS") ?? 0;
+        if (held + bytes <= budget) return;
+        var how = decoded.Pixels < size.Pixels ? $" (decoded at {decoded} for {target})" : "";
+        throw new NeuralStyleException(
+            string.Create(CultureInfo.InvariantCulture, $"Image '{name}' is {size} px ({size.Pixels / 1e6:0.#} megapixels); loading it{how} needs about {MemorySize.Format(bytes)} ") +
+            $"besides the {MemorySize.Format(held)} in use, more than {DescribeBudget(budget, maxMemoryBytes)}; " +
+            (maxMemoryBytes is null ? "free memory or " : "raise --max-memory or ") + "use a smaller image");
+    }
+
     /// <param name="network">The run's loss network (for its tiles' halos).</param>
     /// <param name="defaultBudget">Used when the settings give none (<see cref="DefaultBudget"/>).</param>
     public static MemoryPlan Make(StyleTransferSettings settings, IFeatureNetwork network, long width, long height, long? defaultBudget)
