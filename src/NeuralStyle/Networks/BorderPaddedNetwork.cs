@@ -97,5 +97,7 @@ public sealed class BorderPaddedNetwork : IFeatureNetwork
         return stride;
     }
 
+    public double? ValuesPerPixel(IReadOnlyCollection<string> layers) => _inner.ValuesPerPixel(layers);
+
     public void Dispose() => _inner.Dispose();
 }

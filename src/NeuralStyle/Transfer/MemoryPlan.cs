@@ -93,7 +93,9 @@ public sealed record MemoryPlan(long Width, long Height, TileGeometry? Tiles, in
         var requested = settings.LbfgsHistory;
         double? budget = settings.MaxMemoryBytes ?? defaultBudget;
         var forced = settings.TileSize > 0 && Math.Max(width, height) > settings.TileSize;
-        var whole = MemoryEstimate.PeakBytes(settings, width, height, type);
+        // The network's own count where it has one (an ONNX graph), measured once at a small size, before it runs.
+        var counted = network.ValuesPerPixel(settings.UsedLayers);
+        var whole = MemoryEstimate.PeakBytes(settings, width, height, type, counted);
         MemoryPlan Plan(TileGeometry? tiles, int history, double bytes)
         {
             var layout = tiles?.Layout(height, width);
@@ -114,7 +116,7 @@ public sealed record MemoryPlan(long Width, long Height, TileGeometry? Tiles, in
         {
             var layout = tiles.Layout(height, width);
             var largest = layout.Tiles.Max(t => (double)t.Height * t.Width);
-            return MemoryEstimate.TiledPeakBytes(settings, width, height, type, largest, history);
+            return MemoryEstimate.TiledPeakBytes(settings, width, height, type, largest, history, counted);
         }
         var lbfgs = settings.Optimizer == OptimizerKind.Lbfgs;
         var floor = lbfgs ? Math.Min(requested, MinimumHistory) : 0;
@@ -143,8 +145,8 @@ public sealed record MemoryPlan(long Width, long Height, TileGeometry? Tiles, in
         {
             var pairBytes = MemoryEstimate.OptimizerBytesPerPixel(settings, 1) * width * height;
             // One tile is the whole image: run it whole (no second pass), with the history that fits beside it.
-            var history = Math.Clamp((int)Math.Floor((budget!.Value - MemoryEstimate.PeakBytes(settings with { LbfgsHistory = 0 }, width, height, type)) / pairBytes), 1, requested);
-            var bytes = MemoryEstimate.PeakBytes(settings with { LbfgsHistory = history }, width, height, type);
+            var history = Math.Clamp((int)Math.Floor((budget!.Value - MemoryEstimate.PeakBytes(settings with { LbfgsHistory = 0 }, width, height, type, counted)) / pairBytes), 1, requested);
+            var bytes = MemoryEstimate.PeakBytes(settings with { LbfgsHistory = history }, width, height, type, counted);
             if (bytes <= budget) return Plan(null, history, bytes);
         }
         var tiledPairBytes = Peak(geometry, 1) - Peak(geometry, 0);
