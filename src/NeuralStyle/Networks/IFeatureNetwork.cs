@@ -32,5 +32,6 @@ public interface IFeatureNetwork : IDisposable
     /// <summary>Values per input pixel a training step holds to reach <paramref name="layers"/>, counted from the network
     /// itself (an ONNX graph: every tensor they depend on), for <see cref="Transfer.MemoryEstimate"/>; null where the
     /// estimate counts from the architecture (VGG).</summary>
-    double? ValuesPerPixel(IReadOnlyCollection<string> layers) => null;
+    /// <param name="maxMemoryBytes">What counting may use at most (it runs the network on a small image).</param>
+    double? ValuesPerPixel(IReadOnlyCollection<string> layers, long? maxMemoryBytes = null) => null;
 }

@@ -14,10 +14,12 @@ public sealed partial class OnnxExecutor
     /// training step holds at once, as autograd keeps each node's output (or input) for the backward pass. A chain of
     /// 3000 ReLUs on 3 channels holds 9000 a pixel, where a CNN such as ResNet18 holds about 150.
     /// </summary>
-    public double ValuesPerPixel(IReadOnlyCollection<string> outputs)
+    /// <param name="maxMemoryBytes">The probe's own bound (<see cref="Probe"/>): a graph whose values do not fit even at
+    /// the reference size is refused there, in one line.</param>
+    public double ValuesPerPixel(IReadOnlyCollection<string> outputs, long? maxMemoryBytes = null)
     {
         var used = Plan(outputs.Distinct()).Select(i => _nodes[i].Output[0]).ToHashSet();
-        var values = Probe(ReferenceSide, ReferenceSide)
+        var values = Probe(ReferenceSide, ReferenceSide, maxMemoryBytes)
             .Where(t => t.Shape is not null && used.Contains(t.Name))
             .Sum(t => (double)t.Shape!.Aggregate(1L, (a, b) => a * b));
         return values / ((double)ReferenceSide * ReferenceSide);

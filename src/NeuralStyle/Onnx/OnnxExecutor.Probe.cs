@@ -20,7 +20,8 @@ public sealed partial class OnnxExecutor
         var referencePixels = (double)ReferenceSide * ReferenceSide;
         if (maxMemoryBytes is { } budget && pixels > referencePixels)
         {
-            Probe(ReferenceSide, ReferenceSide, null, out var peak, out var where);
+            // With the budget too: a graph whose values do not fit even at the reference size stops there.
+            Probe(ReferenceSide, ReferenceSide, budget, out var peak, out var where);
             var estimate = peak * (pixels / referencePixels);
             if (estimate > budget)
                 throw new NeuralStyleException(

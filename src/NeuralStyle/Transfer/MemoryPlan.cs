@@ -94,7 +94,7 @@ public sealed record MemoryPlan(long Width, long Height, TileGeometry? Tiles, in
         double? budget = settings.MaxMemoryBytes ?? defaultBudget;
         var forced = settings.TileSize > 0 && Math.Max(width, height) > settings.TileSize;
         // The network's own count where it has one (an ONNX graph), measured once at a small size, before it runs.
-        var counted = network.ValuesPerPixel(settings.UsedLayers);
+        var counted = network.ValuesPerPixel(settings.UsedLayers, (long?)budget);
         var whole = MemoryEstimate.PeakBytes(settings, width, height, type, counted);
         MemoryPlan Plan(TileGeometry? tiles, int history, double bytes)
         {
