@@ -14,7 +14,7 @@ internal static class ModelsInspectCommand
         var path = new Argument<string>("PATH") { Description = "An ONNX file." };
         var size = new Option<int>("--size") { Description = "Square input size the shapes are computed for.", DefaultValueFactory = _ => 224 };
         var all = new Option<bool>("--all") { Description = "List every tensor, not only 4-D feature maps." };
-        var maxMemory = new Option<string?>("--max-memory") { Description = "Memory the feature maps held at once may use, e.g. 4GiB (default: what the machine has available)." };
+        var maxMemory = new Option<string?>("--max-memory") { Description = "Memory the feature maps held at once may use, e.g. 4GiB (default: what the machine has available); estimated at 224 px before the graph runs at --size." };
         var command = new Command("inspect", "List the tensors of an ONNX network usable as style or content layers.") { path, size, all, maxMemory };
         command.SetAction(parsed =>
         {

@@ -70,7 +70,7 @@ internal sealed class EncodedImage : IDisposable
     /// </summary>
     public SKBitmap DecodeUpright(ImageSize? finalSize = null)
     {
-        var decodeSize = ChooseDecodeSize(finalSize);
+        var decodeSize = DecodeSize(finalSize);
 
         // Premultiplied because that is what Skia blends with; sRGB so images with an embedded ICC
         // profile (Adobe RGB, Display P3) are converted instead of looking washed out or garish.
@@ -187,7 +187,9 @@ internal sealed class EncodedImage : IDisposable
         _data.Dispose();
     }
 
-    private ImageSize ChooseDecodeSize(ImageSize? finalSize)
+    /// <summary>The size (as stored) <see cref="DecodeUpright"/> decodes at for <paramref name="finalSize"/>: what its memory is
+    /// estimated from, before any pixel is decoded.</summary>
+    public ImageSize DecodeSize(ImageSize? finalSize)
     {
         if (finalSize is not { } target || 2L * target.LongestSide >= Stored.LongestSide)
             return Stored;

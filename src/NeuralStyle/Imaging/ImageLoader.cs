@@ -33,11 +33,14 @@ public static class ImageLoader
     }
 
     /// <summary>Loads resized to exactly <paramref name="width"/>×<paramref name="height"/> (aspect ratio not kept).</summary>
-    public static Tensor Load(string path, int width, int height)
+    /// <param name="maxMemoryBytes">The process's budget (<c>--max-memory</c>; null: what the machine has), checked from the
+    /// header before decoding (<see cref="Transfer.MemoryPlan.EnsureDecodeFits"/>).</param>
+    public static Tensor Load(string path, int width, int height, long? maxMemoryBytes = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
-        return Load(path, _ => new ImageSize(width, height));
+        using var encoded = EncodedImage.Open(path);
+        return Decode(encoded, new ImageSize(width, height), path, maxMemoryBytes);
     }
 
     /// <summary>
@@ -73,16 +76,28 @@ public static class ImageLoader
         return Decode(encoded, targetFor(encoded.Upright), path);
     }
 
-    /// <summary>Decodes an opened image at exactly <paramref name="target"/> (files and in-memory bytes alike).</summary>
-    internal static Tensor Decode(EncodedImage encoded, ImageSize target, string name)
+    /// <summary>Decodes an opened image at exactly <paramref name="target"/> (files and in-memory bytes alike), once its
+    /// estimated memory fits the budget (<paramref name="maxMemoryBytes"/>, or what the machine has).</summary>
+    internal static Tensor Decode(EncodedImage encoded, ImageSize target, string name, long? maxMemoryBytes = null)
     {
         ImageLimits.EnsureWithin(target, $"The requested size for '{name}'");
+        Transfer.MemoryPlan.EnsureDecodeFits(name, encoded.Upright, encoded.DecodeSize(target), target, maxMemoryBytes);
 
-        using var bitmap = encoded.DecodeUpright(target);
         using var scope = NewDisposeScope();
-        var image = PixelConversion.ToTensor(bitmap);
-        if (bitmap.Width != target.Width || bitmap.Height != target.Height)
-            image = ImageResize.ToSize(image, target.Height, target.Width);
+        Tensor image;
+        bool resize;
+        // The bitmap is freed before the resize, which then holds only the float32 image and its own buffers.
+        using (var bitmap = encoded.DecodeUpright(target))
+        {
+            image = PixelConversion.ToTensor(bitmap);
+            resize = bitmap.Width != target.Width || bitmap.Height != target.Height;
+        }
+        if (resize)
+        {
+            var full = image;
+            image = ImageResize.ToSize(full, target.Height, target.Width);
+            full.Dispose();
+        }
         return scope.MoveToOuter(image);
     }
 }

@@ -26,7 +26,9 @@ public abstract class ImageSource : IDisposable
     public abstract ImageSize Size { get; }
 
     /// <summary>The image as RGB [1,3,H,W] in [0,1], resized to exactly <paramref name="width"/>×<paramref name="height"/>.</summary>
-    public abstract Tensor Load(int width, int height);
+    /// <param name="maxMemoryBytes">The process's budget (<c>--max-memory</c>; null: what the machine has): an encoded image
+    /// whose decoding would pass it is refused from its header (<see cref="Transfer.MemoryPlan.EnsureDecodeFits"/>).</param>
+    public abstract Tensor Load(int width, int height, long? maxMemoryBytes = null);
 
     /// <summary>SHA-256 (lower-case hex) of what the image is made from: the file's or the encoded bytes, or the
     /// tensor's float32 values. Checkpoints use it to tell whether an input changed.</summary>
@@ -36,13 +38,13 @@ public abstract class ImageSource : IDisposable
 
     /// <summary>The middle of the image without <paramref name="trim"/> of each side, resized to exactly
     /// <paramref name="width"/>×<paramref name="height"/> (see <see cref="ImageLoader.LoadTrimmed"/>).</summary>
-    public Tensor LoadTrimmed(int width, int height, double trim)
+    public Tensor LoadTrimmed(int width, int height, double trim, long? maxMemoryBytes = null)
     {
         if (!(trim is >= 0 and < 0.5)) throw new ArgumentOutOfRangeException(nameof(trim), trim, "trim must be in [0, 0.5)");
-        if (trim == 0) return Load(width, height);
+        if (trim == 0) return Load(width, height, maxMemoryBytes);
         var fullWidth = Math.Max(width, (int)Math.Round(width / (1 - 2 * trim)));
         var fullHeight = Math.Max(height, (int)Math.Round(height / (1 - 2 * trim)));
-        using var full = Load(fullWidth, fullHeight);
+        using var full = Load(fullWidth, fullHeight, maxMemoryBytes);
         using var middle = full.narrow(2, (fullHeight - height) / 2, height).narrow(3, (fullWidth - width) / 2, width);
         return middle.contiguous();
     }
@@ -92,7 +94,7 @@ public abstract class ImageSource : IDisposable
 
         public override ImageSize Size => _size ??= ImageLoader.ReadSize(_path);
 
-        public override Tensor Load(int width, int height) => ImageLoader.Load(_path, width, height);
+        public override Tensor Load(int width, int height, long? maxMemoryBytes = null) => ImageLoader.Load(_path, width, height, maxMemoryBytes);
 
         private protected override byte[] ComputeSha256()
         {
@@ -116,12 +118,12 @@ public abstract class ImageSource : IDisposable
             }
         }
 
-        public override Tensor Load(int width, int height)
+        public override Tensor Load(int width, int height, long? maxMemoryBytes = null)
         {
             ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
             ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
             using var encoded = EncodedImage.FromBytes(bytes, Name);
-            return ImageLoader.Decode(encoded, new ImageSize(width, height), Name);
+            return ImageLoader.Decode(encoded, new ImageSize(width, height), Name, maxMemoryBytes);
         }
 
         private protected override byte[] ComputeSha256() => SHA256.HashData(bytes);
@@ -143,7 +145,8 @@ public abstract class ImageSource : IDisposable
 
         public override ImageSize Size { get; }
 
-        public override Tensor Load(int width, int height) => ImageResize.ToSize(_image, height, width);
+        // Already decoded and held: only the resize's output is new.
+        public override Tensor Load(int width, int height, long? maxMemoryBytes = null) => ImageResize.ToSize(_image, height, width);
 
         private protected override byte[] ComputeSha256()
         {

@@ -97,5 +97,7 @@ public sealed class BorderPaddedNetwork : IFeatureNetwork
         return stride;
     }
 
+    public double? ValuesPerPixel(IReadOnlyCollection<string> layers, long? maxMemoryBytes = null) => _inner.ValuesPerPixel(layers, maxMemoryBytes);
+
     public void Dispose() => _inner.Dispose();
 }

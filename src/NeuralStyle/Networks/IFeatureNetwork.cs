@@ -28,4 +28,10 @@ public interface IFeatureNetwork : IDisposable
     /// <summary>Runs the network on a normalised input and returns the requested layers' outputs.
     /// Stops after the deepest requested layer. Gradients flow to <paramref name="input"/>.</summary>
     IReadOnlyDictionary<string, Tensor> Extract(Tensor input, IReadOnlyCollection<string> layers);
+
+    /// <summary>Values per input pixel a training step holds to reach <paramref name="layers"/>, counted from the network
+    /// itself (an ONNX graph: every tensor they depend on), for <see cref="Transfer.MemoryEstimate"/>; null where the
+    /// estimate counts from the architecture (VGG).</summary>
+    /// <param name="maxMemoryBytes">What counting may use at most (it runs the network on a small image).</param>
+    double? ValuesPerPixel(IReadOnlyCollection<string> layers, long? maxMemoryBytes = null) => null;
 }

@@ -98,5 +98,20 @@ public sealed class OnnxFeatureNetwork : IFeatureNetwork, IReceptiveFields
         return new ReceptiveField(height.Jump, Math.Min(height.Low, width.Low), Math.Max(height.High, width.High));
     }
 
+    private readonly Dictionary<string, double> _valuesPerPixel = new();
+
+    /// <summary>Counted once per set of layers (<see cref="OnnxExecutor.ValuesPerPixel"/>, a probe at a small size).</summary>
+    public double? ValuesPerPixel(IReadOnlyCollection<string> layers, long? maxMemoryBytes = null)
+    {
+        var tensors = layers.Select(TensorFor).Distinct().Order(StringComparer.Ordinal).ToList();
+        var key = string.Join("\n", tensors);
+        lock (_valuesPerPixel)
+        {
+            if (!_valuesPerPixel.TryGetValue(key, out var values))
+                _valuesPerPixel[key] = values = _executor.ValuesPerPixel(tensors, maxMemoryBytes);
+            return values;
+        }
+    }
+
     public void Dispose() => _executor.Dispose();
 }

@@ -8,13 +8,14 @@ namespace NeuralStyle.Onnx;
 public static class OnnxInspector
 {
     /// <summary>Every tensor computed by a node, in graph order, with its shape at height × width.</summary>
-    /// <param name="maxMemoryBytes">What the values held at once may use (null: what the machine has, <see cref="Transfer.MemoryPlan.DefaultBudget"/>).</param>
+    /// <param name="maxMemoryBytes">What the values held at once may use (null: what the machine has, <see cref="Transfer.MemoryPlan.DefaultBudget"/>),
+    /// checked from a probe at a small size before the graph runs at a larger one (<see cref="OnnxExecutor.Probe"/>).</param>
     public static IReadOnlyList<OnnxTensorInfo> Inspect(string path, long height, long width, long? maxMemoryBytes = null)
     {
         if (height < 1 || width < 1)
             throw new NeuralStyleException($"inspect size must be positive, got {height}×{width}");
         using var executor = OnnxExecutor.Load(path);
-        return executor.Probe(height, width, maxMemoryBytes ?? Transfer.MemoryPlan.DefaultBudget());
+        return executor.Probe(height, width, Transfer.MemoryPlan.BudgetOf(maxMemoryBytes));
     }
 
     /// <summary>The 4-D tensors (feature maps) only: what a style or content layer can be.</summary>

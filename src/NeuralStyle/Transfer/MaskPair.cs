@@ -29,11 +29,11 @@ public sealed record MaskPair(string MaskPath, string StylePath)
         return LoadMask(source, width, height);
     }
 
-    /// <summary>A mask from any image source, as <see cref="LoadMask(int, int)"/>.</summary>
-    public static Tensor LoadMask(ImageSource source, int width, int height)
+    /// <summary>A mask from any image source, as <see cref="LoadMask(int, int)"/>, within the run's <c>--max-memory</c>.</summary>
+    public static Tensor LoadMask(ImageSource source, int width, int height, long? maxMemoryBytes = null)
     {
         using var scope = torch.NewDisposeScope();
-        var rgb = source.Load(width, height);
+        var rgb = source.Load(width, height, maxMemoryBytes);
         var mask = rgb.mean([1], keepdim: true);
         if (mask.max().item<float>() <= 0.5f)
             throw new NeuralStyleException($"mask '{source.Name}' has no white pixels, so its style would apply nowhere");

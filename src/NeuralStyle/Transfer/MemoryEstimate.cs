@@ -9,7 +9,8 @@ namespace NeuralStyle.Transfer;
 /// line instead of being killed by the kernel minutes later. The estimate, per image pixel:
 /// <list type="bullet">
 /// <item>feature maps: every layer output up to the deepest used layer (VGG: counted from the
-/// architecture; any ONNX network: 200 values, ResNet18 measures about 150), × 1.2: measured with
+/// architecture; any ONNX network: 200 values, ResNet18 measures about 150, or the graph's own count of the
+/// tensors the layers depend on where it is higher, <see cref="IFeatureNetwork.ValuesPerPixel"/>), × 1.2: measured with
 /// VGG19 between 1024² and 2048², memory grows by 1.0 × the layer outputs per pixel (the maps freed
 /// early make up for the backward pass's gradients), and 0.2 is the margin;</item>
 /// <item>L-BFGS history: 2 × <see cref="StyleTransferSettings.LbfgsHistory"/> vectors of 3 floats, × 1.5:
@@ -27,11 +28,12 @@ public static class MemoryEstimate
     public const double FixedBytes = 1L << 30;
 
     /// <summary>Estimated peak bytes of a run with these settings on a width × height image.</summary>
-    public static double PeakBytes(StyleTransferSettings settings, long width, long height, ScalarType computeType)
+    /// <param name="networkValues">The network's own count (<see cref="IFeatureNetwork.ValuesPerPixel"/>), if it has one.</param>
+    public static double PeakBytes(StyleTransferSettings settings, long width, long height, ScalarType computeType, double? networkValues = null)
     {
         var pixels = (double)width * height;
         var elementSize = computeType == ScalarType.BFloat16 ? 2 : 4;
-        var features = ActivationValuesPerPixel(settings) * elementSize * BackwardFactor;
+        var features = ActivationValuesPerPixel(settings, networkValues) * elementSize * BackwardFactor;
         return FixedBytes + pixels * (features + OptimizerBytesPerPixel(settings, settings.LbfgsHistory));
     }
 
@@ -61,11 +63,11 @@ public static class MemoryEstimate
     /// <summary>Estimated peak bytes of a run evaluated in tiles of at most <paramref name="tileInputPixels"/> input
     /// pixels (halo included) with an L-BFGS history of <paramref name="history"/> pairs.</summary>
     public static double TiledPeakBytes(StyleTransferSettings settings, long width, long height, ScalarType computeType,
-        double tileInputPixels, int history)
+        double tileInputPixels, int history, double? networkValues = null)
     {
         var pixels = (double)width * height;
         var elementSize = computeType == ScalarType.BFloat16 ? 2 : 4;
-        var tile = tileInputPixels * ActivationValuesPerPixel(settings) * TileBytesPerValue;
+        var tile = tileInputPixels * ActivationValuesPerPixel(settings, networkValues) * TileBytesPerValue;
         var images = pixels * (TiledImageVectors * 3 * 4 + ContentValuesPerPixel(settings) * elementSize);
         return TiledFixedBytes + tile + images + pixels * OptimizerBytesPerPixel(settings, history, TiledLbfgsOverhead);
     }
@@ -90,9 +92,10 @@ public static class MemoryEstimate
         return 64;
     }
 
-    private static double ActivationValuesPerPixel(StyleTransferSettings settings)
+    private static double ActivationValuesPerPixel(StyleTransferSettings settings, double? networkValues)
     {
-        if (settings.Model.Family != ModelFamily.Vgg) return OnnxValuesPerPixel;
+        // 200 is measured (ResNet18, with a margin); a graph that counts more (a long chain) needs its own count.
+        if (settings.Model.Family != ModelFamily.Vgg) return Math.Max(OnnxValuesPerPixel, networkValues ?? 0);
         var layers = VggArchitecture.ForModel(settings.Model.VggArchitectureName);
         var used = settings.UsedLayers;
         var deepest = layers.Where(l => used.Contains(l.Name)).Select(l => l.Index).DefaultIfEmpty(layers.Count - 1).Max();
@@ -104,6 +107,20 @@ public static class MemoryEstimate
         }
         return values;
     }
+
+    /// <summary>Bytes per decoded pixel at the peak of loading an image (<see cref="Imaging.ImageLoader"/>): the codec's
+    /// RGBA bitmap and the upright copy it is drawn onto (8, while both live), then the upright bitmap, its bytes copied
+    /// into a tensor, their planar RGB and the float32 image (4 + 4 + 3 + 12 = 23), then, once the bitmap is freed, the
+    /// float32 image and the resize's intermediate, at most as large (24). 26 with a margin.</summary>
+    public const double DecodeBytesPerPixel = 26;
+
+    /// <summary>Bytes per pixel of the loaded image at the requested size: the resize's float32 output.</summary>
+    public const double LoadedBytesPerPixel = 12;
+
+    /// <summary>Estimated peak bytes of loading an image decoded at <paramref name="decoded"/> pixels (the reduced size
+    /// JPEG and WebP decode at, else the whole image) and resized to <paramref name="target"/>, from the file's header alone.</summary>
+    public static double DecodePeakBytes(Imaging.ImageSize decoded, Imaging.ImageSize target) =>
+        decoded.Pixels * DecodeBytesPerPixel + target.Pixels * LoadedBytesPerPixel;
 
     /// <summary>MemAvailable from /proc/meminfo in bytes, or null where it cannot be read.</summary>
     public static long? ReadMemAvailable() => ProcFile.ReadKilobytesAsBytes("/proc/meminfo", "MemAvailable");

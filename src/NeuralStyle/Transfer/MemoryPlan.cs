@@ -56,6 +56,35 @@ public sealed record MemoryPlan(long Width, long Height, TileGeometry? Tiles, in
         return available is { } a ? resident + (long)(0.9 * a) : null;
     }
 
+    /// <summary>The budget work is checked against: <paramref name="maxMemoryBytes"/> (<c>--max-memory</c>) when given, else
+    /// <see cref="DefaultBudget"/>; null where neither is known (no check).</summary>
+    public static long? BudgetOf(long? maxMemoryBytes) => maxMemoryBytes ?? DefaultBudget();
+
+    /// <summary>"--max-memory 2.0 GiB" or "the 20.1 GiB this machine has available", for messages.</summary>
+    public static string DescribeBudget(long budget, long? maxMemoryBytes) => maxMemoryBytes is null
+        ? $"the {MemorySize.Format(budget)} this machine has available"
+        : $"--max-memory {MemorySize.Format(budget)}";
+
+    /// <summary>
+    /// Refuses, from its header and before any pixel is decoded, an image whose loading would take this process past its
+    /// budget (<see cref="BudgetOf"/>): what the process holds now plus <see cref="MemoryEstimate.DecodePeakBytes"/>.
+    /// A 100-megapixel PNG needs about 2.6 GB whatever size it is loaded at; a JPEG loaded small decodes small and fits.
+    /// </summary>
+    /// <param name="name">The image, as messages name it.</param>
+    /// <param name="size">Its upright size; <paramref name="decoded"/> is what it decodes at for <paramref name="target"/>.</param>
+    public static void EnsureDecodeFits(string name, Imaging.ImageSize size, Imaging.ImageSize decoded, Imaging.ImageSize target, long? maxMemoryBytes)
+    {
+        if (BudgetOf(maxMemoryBytes) is not { } budget) return;
+        var bytes = MemoryEstimate.DecodePeakBytes(decoded, target);
+        var held = ProcFile.ReadKilobytesAsBytes("/proc/self/status", "VmRSS") ?? 0;
+        if (held + bytes <= budget) return;
+        var how = decoded.Pixels < size.Pixels ? $" (decoded at {decoded} for {target})" : "";
+        throw new NeuralStyleException(
+            string.Create(CultureInfo.InvariantCulture, $"Image '{name}' is {size} px ({size.Pixels / 1e6:0.#} megapixels); loading it{how} needs about {MemorySize.Format(bytes)} ") +
+            $"besides the {MemorySize.Format(held)} in use, more than {DescribeBudget(budget, maxMemoryBytes)}; " +
+            (maxMemoryBytes is null ? "free memory or " : "raise --max-memory or ") + "use a smaller image");
+    }
+
     /// <param name="network">The run's loss network (for its tiles' halos).</param>
     /// <param name="defaultBudget">Used when the settings give none (<see cref="DefaultBudget"/>).</param>
     public static MemoryPlan Make(StyleTransferSettings settings, IFeatureNetwork network, long width, long height, long? defaultBudget)
@@ -64,7 +93,9 @@ public sealed record MemoryPlan(long Width, long Height, TileGeometry? Tiles, in
         var requested = settings.LbfgsHistory;
         double? budget = settings.MaxMemoryBytes ?? defaultBudget;
         var forced = settings.TileSize > 0 && Math.Max(width, height) > settings.TileSize;
-        var whole = MemoryEstimate.PeakBytes(settings, width, height, type);
+        // The network's own count where it has one (an ONNX graph), measured once at a small size, before it runs.
+        var counted = network.ValuesPerPixel(settings.UsedLayers, (long?)budget);
+        var whole = MemoryEstimate.PeakBytes(settings, width, height, type, counted);
         MemoryPlan Plan(TileGeometry? tiles, int history, double bytes)
         {
             var layout = tiles?.Layout(height, width);
@@ -85,7 +116,7 @@ public sealed record MemoryPlan(long Width, long Height, TileGeometry? Tiles, in
         {
             var layout = tiles.Layout(height, width);
             var largest = layout.Tiles.Max(t => (double)t.Height * t.Width);
-            return MemoryEstimate.TiledPeakBytes(settings, width, height, type, largest, history);
+            return MemoryEstimate.TiledPeakBytes(settings, width, height, type, largest, history, counted);
         }
         var lbfgs = settings.Optimizer == OptimizerKind.Lbfgs;
         var floor = lbfgs ? Math.Min(requested, MinimumHistory) : 0;
@@ -114,8 +145,8 @@ public sealed record MemoryPlan(long Width, long Height, TileGeometry? Tiles, in
         {
             var pairBytes = MemoryEstimate.OptimizerBytesPerPixel(settings, 1) * width * height;
             // One tile is the whole image: run it whole (no second pass), with the history that fits beside it.
-            var history = Math.Clamp((int)Math.Floor((budget!.Value - MemoryEstimate.PeakBytes(settings with { LbfgsHistory = 0 }, width, height, type)) / pairBytes), 1, requested);
-            var bytes = MemoryEstimate.PeakBytes(settings with { LbfgsHistory = history }, width, height, type);
+            var history = Math.Clamp((int)Math.Floor((budget!.Value - MemoryEstimate.PeakBytes(settings with { LbfgsHistory = 0 }, width, height, type, counted)) / pairBytes), 1, requested);
+            var bytes = MemoryEstimate.PeakBytes(settings with { LbfgsHistory = history }, width, height, type, counted);
             if (bytes <= budget) return Plan(null, history, bytes);
         }
         var tiledPairBytes = Peak(geometry, 1) - Peak(geometry, 0);

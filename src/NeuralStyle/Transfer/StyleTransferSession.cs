@@ -246,21 +246,23 @@ public sealed partial class StyleTransferSession : IDisposable
         var (side, iterations) = Plan[index];
         var settings = Settings;
         var contentSize = _contentFullSize.WithLongestSide(side);
-        var content = _inputs.Content.Load(contentSize.Width, contentSize.Height);
+        // Every image is checked against the budget from its header before it is decoded (MemoryPlan.EnsureDecodeFits).
+        var budget = settings.MaxMemoryBytes;
+        var content = _inputs.Content.Load(contentSize.Width, contentSize.Height, budget);
         var styles = _inputs.Styles.Select((source, i) =>
         {
             var size = source.Size.WithLongestSide(settings.StyleSide(side, i, source.Size));
-            return (source.LoadTrimmed(size.Width, size.Height, settings.StyleTrim), _inputs.StyleBlend?[i] ?? 1.0);
+            return (source.LoadTrimmed(size.Width, size.Height, settings.StyleTrim, budget), _inputs.StyleBlend?[i] ?? 1.0);
         }).ToList();
         // Mask styles are sized like the others (with the first style scale when there are several).
         var regions = _inputs.Masks.Select(pair =>
         {
             var size = pair.Style.Size.WithLongestSide(settings.StyleSide(side, 0, pair.Style.Size));
-            return (Mask: MaskPair.LoadMask(pair.Mask, contentSize.Width, contentSize.Height),
-                Image: pair.Style.LoadTrimmed(size.Width, size.Height, settings.StyleTrim));
+            return (Mask: MaskPair.LoadMask(pair.Mask, contentSize.Width, contentSize.Height, budget),
+                Image: pair.Style.LoadTrimmed(size.Width, size.Height, settings.StyleTrim, budget));
         }).ToList();
-        var initial = start ?? _inputs.Init?.Load(contentSize.Width, contentSize.Height);
-        var contentMask = _inputs.ContentMask is { } maskSource ? MaskPair.LoadMask(maskSource, contentSize.Width, contentSize.Height) : null;
+        var initial = start ?? _inputs.Init?.Load(contentSize.Width, contentSize.Height, budget);
+        var contentMask = _inputs.ContentMask is { } maskSource ? MaskPair.LoadMask(maskSource, contentSize.Width, contentSize.Height, budget) : null;
 
         var color = new ColorStage(settings.PreserveColor, content);
         var regionStyles = color.Styles(regions.Select(r => (r.Image, 1.0)).ToList());

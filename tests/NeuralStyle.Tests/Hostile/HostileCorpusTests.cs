@@ -90,6 +90,21 @@ public sealed class HostileCorpusTests
         {
             Setup = w => File.WriteAllBytes(w["tall.png"], HostileFiles.HugeBlankPng(100_000, 1000)), Outputs = ["out.png"], Process = true, Seconds = 180,
         };
+        // Memory bounds (issue 20): an image's cost is estimated from its header and checked against --max-memory before it is decoded.
+        yield return new("content 10000×10000 PNG of 15 KB refused from its header within --max-memory 2GiB", Stylize(content: "huge.png", extra: ["--max-memory", "2GiB"]),
+            Expect: "huge.png' is 10000×10000 px (100 megapixels); loading it needs about")
+        {
+            Setup = w => File.WriteAllBytes(w["huge.png"], HostileFiles.HugeBlankPng(10000, 10000)), Process = true,
+        };
+        yield return new("style 10000×10000 PNG of 15 KB refused from its header within --max-memory 2GiB", Stylize(style: "huge.png", extra: ["--max-memory", "2GiB"]),
+            Expect: "more than --max-memory 2.0 GiB; raise --max-memory or use a smaller image")
+        {
+            Setup = w => File.WriteAllBytes(w["huge.png"], HostileFiles.HugeBlankPng(10000, 10000)), Process = true,
+        };
+        yield return new("content 10000×10000 JPEG at 32 px works within --max-memory 2GiB (decoded at an eighth)", Stylize(content: "huge.jpg", extra: ["--max-memory", "2GiB"]), Exit: 0)
+        {
+            Setup = w => File.WriteAllBytes(w["huge.jpg"], HostileFiles.HugeBlankJpeg(10000, 10000)), Outputs = ["out.png"], Process = true, Seconds = 120,
+        };
         yield return new("same painting twice works", Stylize(extra: []) .Append("{w}/s.jpg").ToArray(), Exit: 0) { Outputs = ["out.png"] };
         yield return new("mask missing", X("--mask-pairs", "{w}/nomask.png:{w}/s.jpg"), Expect: "does not exist");
         yield return new("mask pair without colon", X("--mask-pairs", "{w}/c.png"), Expect: "--mask-pairs");
@@ -168,6 +183,13 @@ public sealed class HostileCorpusTests
         yield return new("onnx unsupported op", X("--model", "onnx:{w}/m.onnx", "--style-layers", "s", "--content-layer", "s"), Expect: "not supported")
         {
             Setup = w => File.WriteAllBytes(w["m.onnx"], Google.Protobuf.MessageExtensions.ToByteArray(HostileFiles.TinyNetwork().Node("Softmax", ["r"], "s").Output("s").Build())),
+        };
+        // A graph's cost is counted from the graph (a 3000-node chain holds 9000 values a pixel, not 200) before it runs at the requested size.
+        yield return new("onnx 3000-node chain ending in a global pool refused within --max-memory 2GiB", X("--model", "onnx:{w}/m.onnx", "--style-layers", "r2999", "--content-layer", "g", "--size", "512", "--max-memory", "2GiB"),
+            Expect: "but the budget is 2.0 GiB, and")
+        {
+            Setup = w => File.WriteAllBytes(w["m.onnx"], Google.Protobuf.MessageExtensions.ToByteArray(HostileFiles.ReluChainGraph(3000).Node("GlobalAveragePool", ["r2999"], "g").Output("g").Build())),
+            Process = true,
         };
         yield return new("onnx tiny network works", X("--model", "onnx:{w}/m.onnx", "--style-layers", "r", "--content-layer", "c"), Exit: 0) { Setup = w => File.WriteAllBytes(w["m.onnx"], HostileFiles.TinyOnnx()), Outputs = ["out.png"] };
 
@@ -321,6 +343,15 @@ public sealed class HostileCorpusTests
         };
         yield return new("models inspect ResNet18 at --size 2048 within --max-memory 64MiB", ["models", "inspect", global::NeuralStyle.Onnx.ResNet18Network.BundledPath, "--size", "2048", "--max-memory", "64MiB"],
             Expect: "need more than 64 MiB") { Process = true };
+        yield return new("models inspect ResNet18 at --size 8192 refused within --max-memory 2GiB before it runs", ["models", "inspect", global::NeuralStyle.Onnx.ResNet18Network.BundledPath, "--size", "8192", "--max-memory", "2GiB"],
+            Expect: "at 8192×8192 its values need more than 2048 MiB (about 16.") { Process = true };
+        yield return new("models inspect a 3000-node chain at --size 8192 refused within --max-memory 2GiB before it runs", ["models", "inspect", "{w}/m.onnx", "--size", "8192", "--max-memory", "2GiB"],
+            Expect: "at 8192×8192 its values need more than 2048 MiB (about")
+        {
+            Setup = w => File.WriteAllBytes(w["m.onnx"], HostileFiles.ReluChain(3000)), Process = true,
+        };
+        yield return new("models inspect ResNet18 at --size 65536 refused within what the machine has", ["models", "inspect", global::NeuralStyle.Onnx.ResNet18Network.BundledPath, "--size", "65536"],
+            Expect: "at 65536×65536 its values need more than") { Process = true }; // about 1 TiB
         yield return new("models inspect --max-memory nonsense", ["models", "inspect", "{w}/m.onnx", "--max-memory", "lots"], Expect: "is not a size")
         {
             Setup = w => File.WriteAllBytes(w["m.onnx"], HostileFiles.TinyOnnx()),

@@ -144,7 +144,10 @@ public static class HostileFiles
     }
 
     /// <summary>x → Relu → Relu → … (<paramref name="count"/> nodes): a few bytes per node, unbounded work.</summary>
-    public static byte[] ReluChain(int count)
+    public static byte[] ReluChain(int count) => ReluChainGraph(count).Output($"r{count - 1}").Build().ToByteArray();
+
+    /// <summary>The chain of <see cref="ReluChain"/> without its output, its last tensor "r{count − 1}", for more nodes after it.</summary>
+    public static OnnxGraphBuilder ReluChainGraph(int count)
     {
         var builder = new OnnxGraphBuilder().Input("x", 1, 3, 32, 32);
         var previous = "x";
@@ -153,7 +156,15 @@ public static class HostileFiles
             builder.Node("Relu", [previous], $"r{i}");
             previous = $"r{i}";
         }
-        return builder.Output(previous).Build().ToByteArray();
+        return builder;
+    }
+
+    /// <summary>A JPEG of width × height grey pixels: 10000² is 100 MB to make and well under 1 MB on disk.</summary>
+    public static byte[] HugeBlankJpeg(int width, int height)
+    {
+        using var grey = new SKBitmap(new SKImageInfo(width, height, SKColorType.Gray8, SKAlphaType.Opaque));
+        grey.Erase(new SKColor(128, 128, 128));
+        return TestPictures.EncodeJpeg(grey, 50);
     }
 
     /// <summary>A zip checkpoint with one small tensor per VGG19 layer name given.</summary>
