@@ -139,6 +139,7 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
         var lastReport = Stopwatch.StartNew();
         var lastCheckpoint = Stopwatch.StartNew();
         var checkpointStep = session.StepsCompleted;
+        var resumePoint = session.StepsCompleted;
         var resumedFrom = session.StepsCompleted;
         var lastScale = -1;
         var storeAway = false;
@@ -186,8 +187,18 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
             var bySteps = options.CheckpointSteps > 0 && session.StepsCompleted - checkpointStep >= options.CheckpointSteps;
             if ((byTime || bySteps) && !session.IsFinished && !storeAway)
             {
-                // A checkpoint the database cannot take waits for the next occasion: the one before it stays the resume point.
-                StoreRetry.TryOnce(() => Checkpoint(job, session), log, "a checkpoint");
+                // A checkpoint the database or the disk cannot take (a full disk refuses its scratch file or its blob while
+                // small reports still fit) waits for the next occasion: the one before it stays the resume point.
+                try
+                {
+                    Checkpoint(job, session);
+                    resumePoint = session.StepsCompleted;
+                }
+                catch (Exception e) when (TransientStoreError.Is(e))
+                {
+                    log.LogWarning("job {Job}: the checkpoint at step {Step} could not be stored ({Error}); going on, the one at step {Kept} stays the resume point",
+                        job.Id, session.StepsCompleted, UserMessage.OneLine(e.Message), resumePoint);
+                }
                 checkpointStep = session.StepsCompleted;
                 lastCheckpoint.Restart();
             }
@@ -196,7 +207,8 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
         var blobs = new Dictionary<string, byte[]>
         {
             [Blobs.Result] = ImageSaver.Encode(result.Image, ImageFormat.Png),
-            [Blobs.Plot] = Plot(session.History),
+            // Drawn through a scratch file, which a full disk refuses: waited out as the store's writes are.
+            [Blobs.Plot] = db.Call("drawing the loss plot", () => Plot(session.History)),
         };
         if (!db.Call("storing the result", () => store.Finish(job.Id, _holder, JobState.Done, null, blobs)))
             StoppedByOthers(job.Id, db);
@@ -227,7 +239,7 @@ public sealed class StyleJobRunner(IJobStore store, WorkerOptions options, Servi
             if (job.CheckpointStep > 0 && db.Call("reading the checkpoint", () => store.GetBlob(job.Id, Blobs.Checkpoint)) is { } checkpoint)
             {
                 using var file = new ScratchFile(job.Id);
-                File.WriteAllBytes(file.Path, checkpoint);
+                db.Call("writing the checkpoint to a scratch file", () => File.WriteAllBytes(file.Path, checkpoint)); // a full disk is waited out
                 log.LogInformation("job {Job}: resuming from the checkpoint at step {Step}", job.Id, job.CheckpointStep);
                 return StyleTransferSession.Resume(file.Path, inputs, settings: s => s with { Threads = options.Threads });
             }

@@ -4,13 +4,14 @@ using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using NeuralStyle.Server.Storage;
 
 namespace NeuralStyle.Server.Web;
 
 /// <summary>
 /// Every error the server answers is the documented JSON (<see cref="ApiError"/>), also those no route wrote: unknown
 /// routes (404), wrong methods (405), bodies of the wrong type (415), and exceptions (500; 503 when the database cannot
-/// be reached, which a client may retry).
+/// be reached or its disk is full, which a client may retry).
 /// </summary>
 public static class ErrorBodies
 {
@@ -36,7 +37,7 @@ public static class ErrorBodies
                     log.LogWarning("{Method} {Path}: the database cannot be reached ({Reason})", context.Request.Method, context.Request.Path,
                         UserMessage.OneLine(error!.Message));
                     context.Response.Headers.RetryAfter = "5";
-                    return Write(context, StatusCodes.Status503ServiceUnavailable, "the job database cannot be reached just now; try again in a moment");
+                    return Write(context, StatusCodes.Status503ServiceUnavailable, "the job database cannot be reached just now (or its disk is full); try again in a moment");
                 }
                 if (error is BadHttpRequestException bad)
                     return Write(context, bad.StatusCode, "the request is not well-formed (cut short or malformed)");
@@ -59,14 +60,7 @@ public static class ErrorBodies
         });
     }
 
-    /// <summary>Connection failures of PostgreSQL or SQLite (server down, restarting, busy): the request may be tried again.</summary>
-    public static bool IsDatabaseDown(Exception? error)
-    {
-        for (var e = error; e is not null; e = e.InnerException)
-            if (e is Npgsql.NpgsqlException { IsTransient: true } or System.Net.Sockets.SocketException or TimeoutException
-                || e is Npgsql.PostgresException { SqlState: "57P01" or "57P02" or "57P03" or "08006" or "08001" or "08003" }
-                || e is Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 5 or 6 or 10 or 14 }) // busy, locked, I/O, cannot open
-                return true;
-        return false;
-    }
+    /// <summary>The job store is away for a while, by <see cref="TransientStoreError"/>'s one policy (PostgreSQL down or
+    /// restarting, SQLite busy, the disk full or failing): the request may be tried again.</summary>
+    public static bool IsDatabaseDown(Exception? error) => error is not null && TransientStoreError.Is(error);
 }

@@ -114,9 +114,10 @@ public static class JobApi
         {
             return TooLarge(limits);
         }
-        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException)
+        catch (Exception e) when (e is InvalidDataException or IOException or BadHttpRequestException && !TransientStoreError.Is(e))
         {
-            // Malformed, or cut short (a client that stopped sending): the form cannot be read.
+            // Malformed, or cut short (a client that stopped sending): the form cannot be read. Not the server's full disk
+            // refusing the buffered upload's temporary file: that is a 503 to retry (ErrorBodies), not the client's fault.
             return BadRequest("the upload is not a well-formed multipart form (cut short or malformed)");
         }
 

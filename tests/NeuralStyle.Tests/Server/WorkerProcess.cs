@@ -42,6 +42,10 @@ public sealed class WorkerProcess : IAsyncDisposable
     /// (wait for <see cref="WaitServingAsync"/>).</summary>
     public static WorkerProcess StartServe(string data, params string[] extra) => StartCli(["serve", "--port", "0", "--data", data, .. extra]);
 
+    /// <summary><see cref="StartServe"/> with extra environment variables (e.g. TMPDIR: where its temporary files go).</summary>
+    public static WorkerProcess StartServeWithEnvironment(string data, IReadOnlyDictionary<string, string> environment, params string[] extra) =>
+        StartCli(["serve", "--port", "0", "--data", data, .. extra], environment);
+
     private static WorkerProcess StartCli(string[] args, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
