@@ -192,15 +192,6 @@ public sealed class DiskFullChaosTests(ITestOutputHelper output)
         return form;
     }
 
-    private static async Task<JobView> WaitAsync(HttpClient client, string id, Func<JobView, bool> until)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var job = (await client.GetFromJsonAsync<JobView>($"/api/jobs/{id}", RunningServer.Json))!;
-            if (until(job)) return job;
-            if (deadline.Elapsed > JobTimeout) throw new TimeoutException($"job {id} is still {job.State} at step {job.Progress.Step}: {job.Error}");
-            await Task.Delay(250);
-        }
-    }
+    private static Task<JobView> WaitAsync(HttpClient client, string id, Func<JobView, bool> until) =>
+        JobPolling.UntilAsync(client, id, until, JobTimeout);
 }
